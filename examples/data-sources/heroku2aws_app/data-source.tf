@@ -1,0 +1,7 @@
+data "heroku2aws_app" "api" {
+  name = "acme-api"
+}
+
+output "api_region" {
+  value = data.heroku2aws_app.api.region
+}

@@ -1,0 +1,78 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/heroku"
+)
+
+// Reusable diagnostic texts. Every Heroku read failure goes through
+// addHerokuError, so the wording is the same for every object.
+const (
+	detailCheckKey = "Check heroku_api_key, the " + envAPIKey + " environment variable, or the " + netrcMachine +
+		" entry in ~/.netrc; `heroku auth:token` prints a valid key."
+	detailRateLimit = "Heroku's API rate limit (4,500 requests per account, refilled at about 75 a minute) stayed " +
+		"exhausted through every retry. Wait a few minutes, or reduce other API traffic from this account, and try again."
+)
+
+// addHerokuError adds the diagnostic for a failed Heroku call. operation is
+// the summary, such as "Error Reading Heroku Formation"; appAttr, when not
+// empty, is the attribute that named the app, so that a missing app is
+// reported against it.
+func addHerokuError(diags *diag.Diagnostics, operation, appAttr, app string, err error) {
+	switch {
+	case errors.Is(err, heroku.ErrMissingAPIKey):
+		diags.AddError("Missing Heroku API Key",
+			"No Heroku API key is configured, so "+lowerFirst(operationGerund(operation))+" is not possible. "+detailCheckKey)
+	case heroku.IsUnauthorized(err):
+		diags.AddError("Heroku Authentication Failed",
+			"Authentication failed: Heroku rejected the API key while "+lowerFirst(operationGerund(operation))+". "+
+				detailCheckKey+"\n\nError: "+err.Error())
+	case heroku.IsNotFound(err) && appAttr != "":
+		diags.AddAttributeError(path.Root(appAttr), operation,
+			fmt.Sprintf("Heroku has no app %q that this API key can see. Check the %s attribute: it takes an app "+
+				"name or id, and the key's account must own the app or be a collaborator or team member.\n\nError: %s",
+				app, appAttr, err))
+	case heroku.IsRateLimited(err):
+		diags.AddError(operation, detailRateLimit+"\n\nError: "+err.Error())
+	default:
+		diags.AddError(operation, "The Heroku API call failed. If the error is temporary, run the command again.\n\nError: "+err.Error())
+	}
+}
+
+// operationGerund turns "Error Reading Heroku App" into "Reading Heroku App".
+func operationGerund(operation string) string {
+	const prefix = "Error "
+	if len(operation) > len(prefix) && operation[:len(prefix)] == prefix {
+		return operation[len(prefix):]
+	}
+	return operation
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(s[0]|0x20) + s[1:]
+}
+
+// providerDataFrom extracts the client bundle in Configure. kind names the
+// object for the bug report, e.g. "data source heroku2aws_app".
+func providerDataFrom(data any, kind string, diags *diag.Diagnostics) *providerData {
+	if data == nil {
+		// The provider has not been configured yet (validation, early plan).
+		return nil
+	}
+	pd, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("The %s expected provider data of type *providerData but got %T. "+
+				"This is a bug in the heroku2aws provider; please report it.", kind, data))
+		return nil
+	}
+	return pd
+}

@@ -1,0 +1,84 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var _ ephemeral.EphemeralResourceWithConfigure = (*configVarsEphemeralResource)(nil)
+
+func newConfigVarsEphemeralResource() ephemeral.EphemeralResource { return &configVarsEphemeralResource{} }
+
+type configVarsEphemeralResource struct{ data *providerData }
+
+type configVarsEphemeralModel struct {
+	App                 types.String      `tfsdk:"app"`
+	Include             types.List        `tfsdk:"include"`
+	Exclude             types.List        `tfsdk:"exclude"`
+	Values              map[string]string `tfsdk:"values"`
+	Names               []string          `tfsdk:"names"`
+	AddonConfigVarNames []string          `tfsdk:"addon_config_var_names"`
+	UserConfigVarNames  []string          `tfsdk:"user_config_var_names"`
+}
+
+func (e *configVarsEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_config_vars"
+}
+
+func (e *configVarsEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads an app's config vars without storing them: the values exist only while Terraform " +
+			"runs and never reach the plan or the state. Feed them to write-only arguments such as `values_wo` of " +
+			"`heroku2aws_secret_import`. Requires Terraform 1.10 or later.",
+		Attributes: map[string]schema.Attribute{
+			"app": schema.StringAttribute{
+				MarkdownDescription: "Name or id of the Heroku app, such as `data.heroku2aws_app.api.id`.",
+				Required:            true,
+			},
+			"include": schema.ListAttribute{
+				MarkdownDescription: descConfigVarsInclude, Optional: true, ElementType: types.StringType,
+				Validators: namePatternList(),
+			},
+			"exclude": schema.ListAttribute{
+				MarkdownDescription: descConfigVarsExclude, Optional: true, ElementType: types.StringType,
+				Validators: namePatternList(),
+			},
+			"values": schema.MapAttribute{
+				MarkdownDescription: descConfigVarsValues, Computed: true, Sensitive: true, ElementType: types.StringType,
+			},
+			"names": schema.ListAttribute{
+				MarkdownDescription: descConfigVarsNames, Computed: true, ElementType: types.StringType,
+			},
+			"addon_config_var_names": schema.ListAttribute{
+				MarkdownDescription: descConfigVarsAddonNames, Computed: true, ElementType: types.StringType,
+			},
+			"user_config_var_names": schema.ListAttribute{
+				MarkdownDescription: descConfigVarsUserNames, Computed: true, ElementType: types.StringType,
+			},
+		},
+	}
+}
+
+func (e *configVarsEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	e.data = providerDataFrom(req.ProviderData, "ephemeral resource heroku2aws_config_vars", &resp.Diagnostics)
+}
+
+func (e *configVarsEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	var m configVarsEphemeralModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	vars, diags := readConfigVars(ctx, e.data, m.App.ValueString(), configVarsFilter{Include: m.Include, Exclude: m.Exclude},
+		"Error Opening Heroku Config Vars")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m.Values, m.Names = vars.Values, vars.Names
+	m.AddonConfigVarNames, m.UserConfigVarNames = vars.AddOnNames, vars.UserNames
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
+}
