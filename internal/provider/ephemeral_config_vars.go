@@ -10,7 +10,9 @@ import (
 
 var _ ephemeral.EphemeralResourceWithConfigure = (*configVarsEphemeralResource)(nil)
 
-func newConfigVarsEphemeralResource() ephemeral.EphemeralResource { return &configVarsEphemeralResource{} }
+func newConfigVarsEphemeralResource() ephemeral.EphemeralResource {
+	return &configVarsEphemeralResource{}
+}
 
 type configVarsEphemeralResource struct{ data *providerData }
 

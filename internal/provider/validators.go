@@ -43,7 +43,9 @@ func (namePatternValidator) Description(context.Context) string {
 	return "value must be a config var name or a glob pattern such as `AWS_*`"
 }
 
-func (v namePatternValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v namePatternValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (namePatternValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

@@ -1,0 +1,175 @@
+package heroku
+
+import (
+	"context"
+	"math"
+	"sync"
+	"time"
+)
+
+// Clock is the time source of a Client. Tests inject a fake one so that
+// pacing and backoff need no real sleeps.
+type Clock interface {
+	Now() time.Time
+	// Sleep waits for d, or returns ctx.Err() as soon as ctx is done.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// pacer estimates the account's remaining Heroku rate-limit tokens and makes
+// requests wait for a token instead of running into 429s.
+//
+// Heroku meters each account with a GCRA bucket (4500 tokens, refilled at
+// about 75 per minute) and reports what is left in RateLimit-Remaining. The
+// estimate is: the last reported value, minus the requests that were in
+// flight or waiting when it was seen, plus the refill since, capped at the
+// bucket size. Every request reserves one token up front; when the estimate
+// goes below zero, the request waits until its token has refilled. Waiting
+// requests queue behind each other, so they are spread at the refill rate
+// instead of bursting.
+//
+// Until the first RateLimit-Remaining arrives the bucket is assumed full.
+type pacer struct {
+	clock    Clock
+	capacity float64
+	perSec   float64 // refill rate
+
+	mu        sync.Mutex
+	tokens    float64   // estimate at time at; negative = reserved by waiters
+	at        time.Time // when tokens was last brought up to date
+	inflight  int       // requests sent and not yet answered
+	waiting   int       // requests holding a reservation, still waiting
+	remaining int64     // last RateLimit-Remaining seen, -1 if none
+}
+
+func newPacer(clock Clock, rl RateLimit) *pacer {
+	return &pacer{
+		clock:     clock,
+		capacity:  float64(rl.Bucket),
+		perSec:    rl.RefillPerMinute / 60,
+		tokens:    float64(rl.Bucket),
+		at:        clock.Now(),
+		remaining: -1,
+	}
+}
+
+// refill brings the estimate up to now. Callers hold mu.
+func (p *pacer) refill(now time.Time) {
+	if dt := now.Sub(p.at); dt > 0 {
+		p.tokens = math.Min(p.capacity, p.tokens+dt.Seconds()*p.perSec)
+		p.at = now
+	}
+}
+
+// durationFor is the time it takes to refill n tokens.
+func (p *pacer) durationFor(n float64) time.Duration {
+	if n <= 0 {
+		return 0
+	}
+	d := n / p.perSec * float64(time.Second)
+	if d > float64(math.MaxInt64/2) {
+		return time.Duration(math.MaxInt64 / 2)
+	}
+	return time.Duration(math.Ceil(d))
+}
+
+// reserve takes one token and returns how long the caller must wait before
+// sending. A positive wait must be followed by wait() and then start() or
+// cancel(); a zero wait by start().
+func (p *pacer) reserve() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.refill(p.clock.Now())
+	p.tokens--
+	if p.tokens >= 0 {
+		return 0
+	}
+	p.waiting++
+	return p.durationFor(-p.tokens)
+}
+
+// acquire reserves a token, waits for it (cancellable) and marks the request
+// as in flight. onWait is called before a positive wait.
+func (p *pacer) acquire(ctx context.Context, onWait func(time.Duration)) error {
+	wait := p.reserve()
+	if wait > 0 {
+		if onWait != nil {
+			onWait(wait)
+		}
+		err := p.clock.Sleep(ctx, wait)
+		p.mu.Lock()
+		p.waiting--
+		if err != nil {
+			p.tokens++ // give the reservation back
+			p.mu.Unlock()
+			return err
+		}
+		p.inflight++
+		p.mu.Unlock()
+		return nil
+	}
+	p.mu.Lock()
+	p.inflight++
+	p.mu.Unlock()
+	return nil
+}
+
+// done marks a request as answered. remaining is the server's figure for the
+// tokens left: the RateLimit-Remaining value of the response (header true),
+// 0 for a 429 without that header (header false), or -1 when nothing is
+// known (no header, or no response at all).
+func (p *pacer) done(remaining int64, header bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inflight--
+	if remaining < 0 {
+		return
+	}
+	now := p.clock.Now()
+	p.refill(now)
+	// The server has counted this request; the others still in flight and
+	// the waiters may not be in its figure yet.
+	est := float64(remaining) - float64(p.inflight) - float64(p.waiting)
+	p.tokens = est
+	p.at = now
+	if float64(remaining) > p.capacity {
+		p.capacity = float64(remaining)
+	}
+	if header {
+		p.remaining = remaining
+	}
+}
+
+// untilToken is how long until the estimate reaches one whole token.
+func (p *pacer) untilToken() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.refill(p.clock.Now())
+	return p.durationFor(1 - p.tokens)
+}
+
+func (p *pacer) lastRemaining() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return int(p.remaining)
+}
