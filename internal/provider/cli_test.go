@@ -1,0 +1,158 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	goversion "github.com/hashicorp/go-version"
+)
+
+// This file runs the real Terraform CLI against a provider binary built
+// from this module, the way users run it: through dev_overrides, with
+// TF_LOG=trace. It is what the leak canary tests need to see everything a
+// user could see: CLI output, the trace log (provider logs included), the
+// plan and the state.
+
+var (
+	buildOnce   sync.Once
+	buildDir    string
+	buildErr    error
+	buildOutput []byte
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		_ = os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// providerBinary builds the provider once per test binary.
+func providerBinary(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "heroku2aws-provider-bin-")
+		if buildErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, "terraform-provider-heroku2aws"), ".")
+		cmd.Dir = "../.."
+		buildOutput, buildErr = cmd.CombinedOutput()
+	})
+	if buildErr != nil {
+		t.Fatalf("building the provider: %v\n%s", buildErr, buildOutput)
+	}
+	return buildDir
+}
+
+// cliWorkspace is a Terraform working directory wired to the built provider.
+type cliWorkspace struct {
+	t       *testing.T
+	dir     string
+	env     []string
+	logPath string
+	// output collects stdout and stderr of every command.
+	output bytes.Buffer
+}
+
+func newCLIWorkspace(t *testing.T, config string, env map[string]string) *cliWorkspace {
+	t.Helper()
+	bin := providerBinary(t)
+	dir := t.TempDir()
+	rc := filepath.Join(dir, "terraformrc")
+	rcText := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
+		"heroku2aws/heroku2aws", bin)
+	writeFile(t, rc, rcText)
+	writeFile(t, filepath.Join(dir, "main.tf"), `terraform {
+  required_providers {
+    heroku2aws = { source = "heroku2aws/heroku2aws" }
+  }
+}
+`+config)
+	w := &cliWorkspace{t: t, dir: dir, logPath: filepath.Join(dir, "trace.log")}
+	w.env = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + dir,
+		"TF_CLI_CONFIG_FILE=" + rc,
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+		"TF_LOG=trace",
+		"TF_LOG_PATH=" + w.logPath,
+		"NETRC=" + filepath.Join(dir, "no-netrc"),
+	}
+	for k, v := range env {
+		w.env = append(w.env, k+"="+v)
+	}
+	return w
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// run runs terraform with args and returns its combined output.
+func (w *cliWorkspace) run(args ...string) (string, error) {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "terraform", append(args[:1:1], append([]string{"-no-color"}, args[1:]...)...)...)
+	cmd.Dir = w.dir
+	cmd.Env = w.env
+	out, err := cmd.CombinedOutput()
+	w.output.Write(out)
+	return string(out), err
+}
+
+func (w *cliWorkspace) mustRun(args ...string) string {
+	w.t.Helper()
+	out, err := w.run(args...)
+	if err != nil {
+		w.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+func (w *cliWorkspace) read(name string) string {
+	w.t.Helper()
+	data, err := os.ReadFile(filepath.Join(w.dir, name))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return string(data)
+}
+
+// terraformAtLeast reports whether the terraform on PATH is at least v.
+func terraformAtLeast(t *testing.T, v string) bool {
+	t.Helper()
+	out, err := exec.Command("terraform", "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("terraform version: %v", err)
+	}
+	var parsed struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &parsed); err != nil {
+		t.Fatal(err)
+	}
+	have, err := goversion.NewVersion(parsed.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return have.GreaterThanOrEqual(goversion.Must(goversion.NewVersion(v)))
+}

@@ -1,0 +1,179 @@
+package provider
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
+)
+
+// Leak canaries: recognisable secret values that must never show up where
+// a user, a CI log or a state backend could read them.
+const (
+	canaryKey = "CANARY-APIKEY-5c1b0e7d"
+)
+
+var canaryValues = map[string]string{
+	"SECRET_KEY_BASE": "CANARY-SKB-8f14e45f",
+	"STRIPE_KEY":      "sk_live_CANARY-3c59dc04",
+	"MULTILINE_PEM":   "-----BEGIN-----\nCANARY-PEM-a87ff679\n-----END-----",
+	"DATABASE_URL":    "postgres://u:CANARY-DBPASS-e4da3b7f@db.example.com:5432/d",
+}
+
+// canaryNeedles are the strings searched for: each value's distinctive part,
+// so that an escaped or re-quoted value is still caught.
+var canaryNeedles = []string{canaryKey, "CANARY-SKB-8f14e45f", "CANARY-3c59dc04", "CANARY-PEM-a87ff679", "CANARY-DBPASS-e4da3b7f"}
+
+func canaryFixture() *herokuapi.Fixture {
+	vars := map[string]*string{}
+	for k, v := range canaryValues {
+		vars[k] = strPtr(v)
+	}
+	return &herokuapi.Fixture{
+		APIKey: canaryKey,
+		Apps: []herokuapi.App{{
+			Name:       "canary-app",
+			ConfigVars: vars,
+			Formation:  []herokuapi.Process{{Type: "web", Command: "bin/web", Quantity: 1}},
+			Addons:     []herokuapi.Addon{{Name: "postgresql-canary-1", Plan: "heroku-postgresql:standard-0", ConfigVars: []string{"DATABASE_URL"}}},
+			Domains:    []herokuapi.Domain{{Hostname: "canary.example.com"}},
+		}},
+	}
+}
+
+func assertNoCanary(t *testing.T, where, text string) {
+	t.Helper()
+	for _, needle := range canaryNeedles {
+		if strings.Contains(text, needle) {
+			i := strings.Index(text, needle)
+			lo, hi := max(0, i-200), min(len(text), i+len(needle)+50)
+			t.Errorf("canary %q leaked into %s:\n...%s...", needle, where, text[lo:hi])
+		}
+	}
+}
+
+// Every data source, read at TF_LOG=trace: canaries never reach CLI output
+// or the log. The config vars data source does store values in state, as
+// documented; the test checks that too, which proves the canaries are
+// detectable.
+func TestAccLeakCanary_dataSources(t *testing.T) {
+	t.Parallel()
+	srv, url := herokuapi.Start(t, canaryFixture(), herokuapi.Options{})
+	w := newCLIWorkspace(t, `
+data "heroku2aws_app" "x" { name = "canary-app" }
+data "heroku2aws_apps" "all" {}
+data "heroku2aws_formation" "x" { app = data.heroku2aws_app.x.id }
+data "heroku2aws_addons" "x" { app = data.heroku2aws_app.x.id }
+data "heroku2aws_domains" "x" { app = data.heroku2aws_app.x.id }
+data "heroku2aws_config_vars" "x" { app = data.heroku2aws_app.x.id }
+
+output "names" { value = data.heroku2aws_config_vars.x.names }
+output "values" {
+  value     = data.heroku2aws_config_vars.x.values
+  sensitive = true
+}
+`, map[string]string{"HEROKU_API_URL": url, "HEROKU_API_KEY": canaryKey})
+
+	w.mustRun("plan", "-out=tfplan")
+	w.mustRun("apply", "tfplan")
+	w.mustRun("show")
+	w.mustRun("output")
+	w.mustRun("plan", "-refresh-only")
+
+	assertNoCanary(t, "terraform output", w.output.String())
+	assertNoCanary(t, "the TF_LOG=trace log", w.read("trace.log"))
+	if os.Getenv("LEAK_DUMP") != "" {
+		t.Log(w.read("trace.log"))
+	}
+	if log := w.read("trace.log"); !strings.Contains(log, "Heroku API request") || !strings.Contains(log, "/config-vars status=200") {
+		t.Error("the trace log shows no config vars request: the provider's own logging is not reaching the log")
+	}
+	if !strings.Contains(w.read("terraform.tfstate"), "CANARY-SKB-8f14e45f") {
+		t.Error("the data source's values should be in state (documented); if not, the canary search is broken")
+	}
+	var configVarReads int
+	for _, r := range srv.Requests() {
+		if strings.HasSuffix(r.Path, "/config-vars") {
+			configVarReads++
+		}
+	}
+	if configVarReads == 0 {
+		t.Fatal("the provider never read config vars; the test proves nothing")
+	}
+}
+
+// A wrong key: the diagnostic says authentication failed and never repeats
+// the key.
+func TestAccLeakCanary_wrongKey(t *testing.T) {
+	t.Parallel()
+	_, url := herokuapi.Start(t, canaryFixture(), herokuapi.Options{})
+	const wrongKey = "CANARY-WRONGKEY-1679091c"
+	w := newCLIWorkspace(t, `data "heroku2aws_app" "x" { name = "canary-app" }`,
+		map[string]string{"HEROKU_API_URL": url, "HEROKU_API_KEY": wrongKey})
+	out, err := w.run("plan")
+	if err == nil {
+		t.Fatalf("plan with a wrong key succeeded:\n%s", out)
+	}
+	if !strings.Contains(out, "Heroku Authentication Failed") || !strings.Contains(out, "Authentication failed") {
+		t.Errorf("diagnostic does not say authentication failed:\n%s", out)
+	}
+	for where, text := range map[string]string{"plan output": out, "trace log": w.read("trace.log")} {
+		if strings.Contains(text, wrongKey) {
+			t.Errorf("the rejected key leaked into the %s", where)
+		}
+	}
+}
+
+// The ephemeral resource: values reach a consumer (here another provider
+// configuration, as a user would wire a credential) but never the plan, the
+// state, the CLI output or the log.
+func TestAccLeakCanary_ephemeral(t *testing.T) {
+	t.Parallel()
+	if !terraformAtLeast(t, "1.10.0") {
+		t.Skip("ephemeral resources need Terraform 1.10 or later")
+	}
+	f := canaryFixture()
+	// The second provider configuration authenticates with a key read from
+	// config vars: the ephemeral value must flow for the read to succeed.
+	f.Apps[0].ConfigVars["CONSUMER_HEROKU_KEY"] = strPtr(canaryKey)
+	srv, url := herokuapi.Start(t, f, herokuapi.Options{})
+	w := newCLIWorkspace(t, `
+ephemeral "heroku2aws_config_vars" "x" { app = "canary-app" }
+
+provider "heroku2aws" {
+  alias          = "consumer"
+  heroku_api_key = ephemeral.heroku2aws_config_vars.x.values["CONSUMER_HEROKU_KEY"]
+}
+
+data "heroku2aws_app" "via_ephemeral_key" {
+  provider = heroku2aws.consumer
+  name     = "canary-app"
+}
+
+output "region" { value = data.heroku2aws_app.via_ephemeral_key.region }
+`, map[string]string{"HEROKU_API_URL": url, "HEROKU_API_KEY": canaryKey})
+
+	w.mustRun("plan", "-out=tfplan")
+	planJSON := w.mustRun("show", "-json", "tfplan")
+	w.mustRun("apply", "tfplan")
+	w.mustRun("show")
+	w.mustRun("show", "-json")
+
+	assertNoCanary(t, "terraform output", w.output.String())
+	assertNoCanary(t, "the plan", planJSON)
+	assertNoCanary(t, "the state", w.read("terraform.tfstate"))
+	assertNoCanary(t, "the TF_LOG=trace log", w.read("trace.log"))
+	if !strings.Contains(w.read("terraform.tfstate"), `"region": "us"`) {
+		t.Error("the consumer's read did not reach state: the ephemeral value did not flow")
+	}
+	var configVarReads int
+	for _, r := range srv.Requests() {
+		if strings.HasSuffix(r.Path, "/config-vars") {
+			configVarReads++
+		}
+	}
+	if configVarReads == 0 {
+		t.Fatal("the ephemeral resource was never opened; the test proves nothing")
+	}
+}
