@@ -1,7 +1,7 @@
 # Prints the inventory of one Heroku app: the list that becomes a migration
 # checklist. `make demo` applies it against the local sandbox.
 terraform {
-  required_version = ">= 1.10"
+  required_version = ">= 1.5"
   required_providers {
     heroku2aws = {
       source = "heroku2aws/heroku2aws"

@@ -1,0 +1,119 @@
+package herokuapi
+
+import (
+	"net/http"
+	"strings"
+)
+
+// route dispatches an authorized request. The sandbox is read-only: every
+// other method, like every unknown path, gets Heroku's "endpoint not found".
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		writeError(w, errNoRoute)
+		return
+	}
+	seg := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	for _, p := range seg {
+		if p == "" {
+			writeError(w, errNoRoute)
+			return
+		}
+	}
+	d := s.data
+	switch {
+	case len(seg) == 1 && seg[0] == "account":
+		writeJSON(w, http.StatusOK, d.account)
+	case len(seg) == 2 && seg[0] == "account" && seg[1] == "rate-limits":
+		writeJSON(w, http.StatusOK, rateLimitJSON{Remaining: s.bucket.remaining(s.now())})
+	case len(seg) == 1 && seg[0] == "apps":
+		serveList(s, w, r, d.apps)
+	case len(seg) == 1 && seg[0] == "dyno-sizes":
+		serveList(s, w, r, d.sizes)
+	case len(seg) == 2 && seg[0] == "dyno-sizes":
+		size := d.sizeByKey[strings.ToLower(seg[1])]
+		if size == nil {
+			writeError(w, errNotFound("dyno_size", "dyno size"))
+			return
+		}
+		writeJSON(w, http.StatusOK, size)
+	case len(seg) == 3 && seg[0] == "teams" && seg[2] == "apps":
+		team := d.lookupTeam(seg[1])
+		if team == nil {
+			writeError(w, errNotFound("team", "team"))
+			return
+		}
+		serveList(s, w, r, team.apps)
+	case seg[0] == "apps" && (len(seg) == 2 || len(seg) == 3 && appSubresources[seg[2]]):
+		app := d.lookupApp(seg[1])
+		if app == nil {
+			writeError(w, errNotFound("app", "app"))
+			return
+		}
+		if len(seg) == 2 {
+			writeJSON(w, http.StatusOK, app.app)
+			return
+		}
+		switch seg[2] {
+		case "formation":
+			serveList(s, w, r, app.formation)
+		case "config-vars":
+			writeJSON(w, http.StatusOK, app.configVars)
+		case "addons":
+			serveList(s, w, r, app.addons)
+		case "addon-attachments":
+			serveList(s, w, r, app.attachments)
+		case "domains":
+			serveList(s, w, r, app.domains)
+		case "releases":
+			serveList(s, w, r, app.releases)
+		}
+	default:
+		writeError(w, errNoRoute)
+	}
+}
+
+var appSubresources = map[string]bool{
+	"formation": true, "config-vars": true, "addons": true,
+	"addon-attachments": true, "domains": true, "releases": true,
+}
+
+// lookupApp resolves an app by UUID (case-insensitively) or by name.
+func (d *dataset) lookupApp(key string) *appRecord {
+	if isUUID(key) {
+		key = strings.ToLower(key)
+	}
+	return d.appByKey[key]
+}
+
+// lookupTeam resolves a team by UUID (case-insensitively) or by name.
+func (d *dataset) lookupTeam(key string) *teamRecord {
+	if isUUID(key) {
+		key = strings.ToLower(key)
+	}
+	return d.teamByKey[key]
+}
+
+// serveList answers a list request with one page, honoring the Range
+// header: 200 when the page is the last, else 206 with Next-Range.
+func serveList[T any](s *Server, w http.ResponseWriter, r *http.Request, l *list[T]) {
+	w.Header().Set("Accept-Ranges", l.acceptRanges())
+	var rng Range
+	if h := r.Header.Get("Range"); h != "" {
+		var err error
+		if rng, err = ParseRange(h); err != nil {
+			writeError(w, errBadRange(err.Error()+"."))
+			return
+		}
+	}
+	page, apiErr := l.page(rng, s.defaultPage, s.maxPage)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	status := http.StatusOK
+	if page.next != nil {
+		w.Header().Set("Next-Range", page.next.String())
+		status = http.StatusPartialContent
+	}
+	writeJSON(w, status, page.items)
+}
