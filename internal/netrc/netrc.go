@@ -80,7 +80,6 @@ func Parse(text string) map[string]Entry {
 				for i+1 < len(lines) && strings.TrimSpace(lines[i+1]) != "" {
 					i++
 				}
-				fields = nil
 				break
 			}
 			tokens = append(tokens, fields[j])

@@ -44,7 +44,9 @@ func providerBinary(t *testing.T) string {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
 	buildOnce.Do(func() {
-		buildDir, buildErr = os.MkdirTemp("", "heroku2aws-provider-bin-")
+		// Shared by every test of the package and removed in TestMain, so not
+		// t.TempDir, which would vanish with the first test.
+		buildDir, buildErr = os.MkdirTemp("", "heroku2aws-provider-bin-") //nolint:usetesting // see above
 		if buildErr != nil {
 			return
 		}
