@@ -42,11 +42,10 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 // Heroku meters each account with a GCRA bucket (4500 tokens, refilled at
 // about 75 per minute) and reports what is left in RateLimit-Remaining. The
 // estimate is: the last reported value, minus the requests that were in
-// flight or waiting when it was seen, plus the refill since, capped at the
-// bucket size. Every request reserves one token up front; when the estimate
-// goes below zero, the request waits until its token has refilled. Waiting
-// requests queue behind each other, so they are spread at the refill rate
-// instead of bursting.
+// flight when it was seen, plus the refill since, capped at the bucket size.
+// A request takes a whole token before it is sent; without one, it waits
+// for the refill. Waiting requests queue behind each other, so they are
+// spread at the refill rate instead of bursting.
 //
 // Until the first RateLimit-Remaining arrives the bucket is assumed full.
 type pacer struct {
@@ -55,10 +54,10 @@ type pacer struct {
 	perSec   float64 // refill rate
 
 	mu        sync.Mutex
-	tokens    float64   // estimate at time at; negative = reserved by waiters
+	tokens    float64   // estimate at time at
 	at        time.Time // when tokens was last brought up to date
 	inflight  int       // requests sent and not yet answered
-	waiting   int       // requests holding a reservation, still waiting
+	waiting   int       // requests waiting for a token
 	remaining int64     // last RateLimit-Remaining seen, -1 if none
 }
 
@@ -93,51 +92,51 @@ func (p *pacer) durationFor(n float64) time.Duration {
 	return time.Duration(math.Ceil(d))
 }
 
-// reserve takes one token and returns how long the caller must wait before
-// sending. A positive wait must be followed by wait() and then start() or
-// cancel(); a zero wait by start().
-func (p *pacer) reserve() time.Duration {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.refill(p.clock.Now())
-	p.tokens--
-	if p.tokens >= 0 {
-		return 0
-	}
-	p.waiting++
-	return p.durationFor(-p.tokens)
-}
-
-// acquire reserves a token, waits for it (cancellable) and marks the request
-// as in flight. onWait is called before a positive wait.
+// acquire waits (cancellable) until the estimate holds a whole token, takes
+// it and marks the request as in flight. onWait is called before each wait.
+//
+// A waiter re-checks the estimate after every sleep rather than trusting the
+// wait it computed: an answer that arrives meanwhile may lower the estimate
+// (another client spent tokens), and the waiter must then wait longer.
 func (p *pacer) acquire(ctx context.Context, onWait func(time.Duration)) error {
-	wait := p.reserve()
-	if wait > 0 {
+	for {
+		p.mu.Lock()
+		p.refill(p.clock.Now())
+		if p.tokens >= 1 {
+			p.tokens--
+			p.inflight++
+			p.mu.Unlock()
+			return nil
+		}
+		// Queue behind the other waiters so that they are spread at the
+		// refill rate instead of waking together.
+		p.waiting++
+		wait := p.durationFor(float64(p.waiting) - p.tokens)
+		p.mu.Unlock()
 		if onWait != nil {
 			onWait(wait)
 		}
 		err := p.clock.Sleep(ctx, wait)
 		p.mu.Lock()
 		p.waiting--
+		p.mu.Unlock()
 		if err != nil {
-			p.tokens++ // give the reservation back
-			p.mu.Unlock()
 			return err
 		}
-		p.inflight++
-		p.mu.Unlock()
-		return nil
 	}
-	p.mu.Lock()
-	p.inflight++
-	p.mu.Unlock()
-	return nil
 }
 
 // done marks a request as answered. remaining is the server's figure for the
 // tokens left: the RateLimit-Remaining value of the response (header true),
 // 0 for a 429 without that header (header false), or -1 when nothing is
 // known (no header, or no response at all).
+//
+// The figure can only lower the estimate. Answers to concurrent requests
+// arrive in no particular order, and the server may have counted requests
+// that were answered before this one and are no longer in flight, so a
+// figure above the estimate may be stale. One below it is news: someone
+// else (another process on the same account) spent tokens, and the estimate
+// follows. The estimate rises only through the refill.
 func (p *pacer) done(remaining int64, header bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -147,11 +146,11 @@ func (p *pacer) done(remaining int64, header bool) {
 	}
 	now := p.clock.Now()
 	p.refill(now)
-	// The server has counted this request; the others still in flight and
-	// the waiters may not be in its figure yet.
-	est := float64(remaining) - float64(p.inflight) - float64(p.waiting)
-	p.tokens = est
-	p.at = now
+	// The server has counted this request; the others still in flight may
+	// not be in its figure yet.
+	if est := float64(remaining) - float64(p.inflight); est < p.tokens {
+		p.tokens = est
+	}
 	if float64(remaining) > p.capacity {
 		p.capacity = float64(remaining)
 	}
