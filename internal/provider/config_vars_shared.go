@@ -25,26 +25,34 @@ const (
 	descConfigVarsUserNames = "Kept names that no add-on owns: the app's own settings."
 )
 
-// configVarsFilter is the include/exclude pair of both config var objects.
-type configVarsFilter struct {
-	Include types.List
-	Exclude types.List
+// configVarsModel holds the attributes that the data source and the
+// ephemeral resource share; the data source's model embeds it.
+type configVarsModel struct {
+	App                 types.String      `tfsdk:"app"`
+	Include             types.List        `tfsdk:"include"`
+	Exclude             types.List        `tfsdk:"exclude"`
+	Values              map[string]string `tfsdk:"values"`
+	Names               []string          `tfsdk:"names"`
+	AddonConfigVarNames []string          `tfsdk:"addon_config_var_names"`
+	UserConfigVarNames  []string          `tfsdk:"user_config_var_names"`
 }
 
-// readConfigVars reads and filters an app's config vars for the data source
-// and the ephemeral resource.
-func readConfigVars(ctx context.Context, pd *providerData, app string, f configVarsFilter, operation string) (*inventory.ConfigVars, diag.Diagnostics) {
+// read reads and filters the app's config vars into m.
+func (m *configVarsModel) read(ctx context.Context, pd *providerData, operation string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var filter inventory.Filter
-	diags.Append(f.Include.ElementsAs(ctx, &filter.Include, false)...)
-	diags.Append(f.Exclude.ElementsAs(ctx, &filter.Exclude, false)...)
+	diags.Append(m.Include.ElementsAs(ctx, &filter.Include, false)...)
+	diags.Append(m.Exclude.ElementsAs(ctx, &filter.Exclude, false)...)
 	if diags.HasError() {
-		return nil, diags
+		return diags
 	}
+	app := m.App.ValueString()
 	vars, err := pd.inventory.ConfigVars(ctx, app, filter)
 	if err != nil {
 		addHerokuError(&diags, operation, "app", app, err)
-		return nil, diags
+		return diags
 	}
-	return vars, diags
+	m.Values, m.Names = vars.Values, vars.Names
+	m.AddonConfigVarNames, m.UserConfigVarNames = vars.AddOnNames, vars.UserNames
+	return diags
 }

@@ -17,14 +17,8 @@ func newConfigVarsDataSource() datasource.DataSource { return &configVarsDataSou
 type configVarsDataSource struct{ data *providerData }
 
 type configVarsDataSourceModel struct {
-	ID                  types.String      `tfsdk:"id"`
-	App                 types.String      `tfsdk:"app"`
-	Include             types.List        `tfsdk:"include"`
-	Exclude             types.List        `tfsdk:"exclude"`
-	Values              map[string]string `tfsdk:"values"`
-	Names               []string          `tfsdk:"names"`
-	AddonConfigVarNames []string          `tfsdk:"addon_config_var_names"`
-	UserConfigVarNames  []string          `tfsdk:"user_config_var_names"`
+	ID types.String `tfsdk:"id"`
+	configVarsModel
 }
 
 func (d *configVarsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -78,14 +72,10 @@ func (d *configVarsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	vars, diags := readConfigVars(ctx, d.data, m.App.ValueString(), configVarsFilter{Include: m.Include, Exclude: m.Exclude},
-		"Error Reading Heroku Config Vars")
-	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(m.read(ctx, d.data, "Error Reading Heroku Config Vars")...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	m.ID = m.App
-	m.Values, m.Names = vars.Values, vars.Names
-	m.AddonConfigVarNames, m.UserConfigVarNames = vars.AddOnNames, vars.UserNames
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -16,16 +16,6 @@ func newConfigVarsEphemeralResource() ephemeral.EphemeralResource {
 
 type configVarsEphemeralResource struct{ data *providerData }
 
-type configVarsEphemeralModel struct {
-	App                 types.String      `tfsdk:"app"`
-	Include             types.List        `tfsdk:"include"`
-	Exclude             types.List        `tfsdk:"exclude"`
-	Values              map[string]string `tfsdk:"values"`
-	Names               []string          `tfsdk:"names"`
-	AddonConfigVarNames []string          `tfsdk:"addon_config_var_names"`
-	UserConfigVarNames  []string          `tfsdk:"user_config_var_names"`
-}
-
 func (e *configVarsEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_config_vars"
 }
@@ -69,18 +59,14 @@ func (e *configVarsEphemeralResource) Configure(_ context.Context, req ephemeral
 }
 
 func (e *configVarsEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var m configVarsEphemeralModel
+	var m configVarsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	vars, diags := readConfigVars(ctx, e.data, m.App.ValueString(), configVarsFilter{Include: m.Include, Exclude: m.Exclude},
-		"Error Opening Heroku Config Vars")
-	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(m.read(ctx, e.data, "Error Opening Heroku Config Vars")...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	m.Values, m.Names = vars.Values, vars.Names
-	m.AddonConfigVarNames, m.UserConfigVarNames = vars.AddOnNames, vars.UserNames
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
 }
