@@ -372,15 +372,26 @@ func TestPacingWhenRemainingHitsZero(t *testing.T) {
 	}
 }
 
+// Concurrent requests that find the bucket empty are spread one token
+// apart. A fake clock cannot model sleepers that re-check each other's
+// progress, so this test runs on the real clock at 10 tokens a second.
 func TestPacingSpreadsConcurrentRequests(t *testing.T) {
 	t.Parallel()
+	var mu sync.Mutex
+	var arrivals []time.Time
 	var env *testEnv
 	env = newEnv(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		arrivals = append(arrivals, time.Now())
+		mu.Unlock()
 		if env.requests.Load() == 1 {
 			w.Header().Set("RateLimit-Remaining", "0")
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"id": "acct"})
-	}, nil)
+	}, func(c *Config) {
+		c.Clock = realClock{}
+		c.RateLimit = RateLimit{Bucket: 10, RefillPerMinute: 600}
+	})
 	ctx := context.Background()
 	if _, err := env.client.Account(ctx); err != nil {
 		t.Fatal(err)
@@ -401,16 +412,20 @@ func TestPacingSpreadsConcurrentRequests(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	wk := env.clock.wakeups()
-	sort.Slice(wk, func(i, j int) bool { return wk[i] < wk[j] })
-	want := []time.Duration{800 * time.Millisecond, 1600 * time.Millisecond, 2400 * time.Millisecond, 3200 * time.Millisecond}
-	if len(wk) != len(want) {
-		t.Fatalf("wake-ups = %v, want %v", wk, want)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(arrivals) != 5 {
+		t.Fatalf("%d requests, want 5", len(arrivals))
 	}
-	for i := range want {
-		if !near(wk[i], want[i]) {
-			t.Errorf("wake-ups = %v, want %v (one token every 800ms)", wk, want)
-			break
+	// After the figure 0, four tokens take 400ms to refill: the four requests
+	// must arrive spread over that time, not together.
+	sort.Slice(arrivals, func(i, j int) bool { return arrivals[i].Before(arrivals[j]) })
+	if span := arrivals[4].Sub(arrivals[0]); span < 380*time.Millisecond {
+		t.Errorf("four requests after an empty bucket arrived within %v; want them spread over 400ms", span)
+	}
+	for i := 2; i < 5; i++ {
+		if gap := arrivals[i].Sub(arrivals[i-1]); gap < 60*time.Millisecond {
+			t.Errorf("requests %d and %d arrived %v apart; want about 100ms (one token)", i-1, i, gap)
 		}
 	}
 }
