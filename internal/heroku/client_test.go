@@ -26,7 +26,6 @@ type fakeClock struct {
 	mu      sync.Mutex
 	now     time.Time
 	sleeps  []time.Duration
-	targets []time.Duration // wake-up times relative to start
 	start   time.Time
 }
 
@@ -52,7 +51,6 @@ func (f *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 		f.now = target
 	}
 	f.sleeps = append(f.sleeps, d)
-	f.targets = append(f.targets, target.Sub(f.start))
 	return nil
 }
 
@@ -68,11 +66,6 @@ func (f *fakeClock) slept() []time.Duration {
 	return append([]time.Duration(nil), f.sleeps...)
 }
 
-func (f *fakeClock) wakeups() []time.Duration {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]time.Duration(nil), f.targets...)
-}
 
 type testEnv struct {
 	client   *Client
