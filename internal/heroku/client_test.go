@@ -23,10 +23,10 @@ const testKey = "HRKU-test-key-0000"
 // at least (now at the call + d), so concurrent sleepers model a shared
 // timeline: the clock ends at the latest wake-up time.
 type fakeClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	sleeps  []time.Duration
-	start   time.Time
+	mu     sync.Mutex
+	now    time.Time
+	sleeps []time.Duration
+	start  time.Time
 }
 
 func newFakeClock() *fakeClock {
@@ -65,7 +65,6 @@ func (f *fakeClock) slept() []time.Duration {
 	defer f.mu.Unlock()
 	return append([]time.Duration(nil), f.sleeps...)
 }
-
 
 type testEnv struct {
 	client   *Client
