@@ -1,0 +1,88 @@
+package secretimport
+
+import (
+	"fmt"
+	"path"
+	"sort"
+)
+
+// Shape selects and renames config vars before they are written.
+type Shape struct {
+	// Include keeps only matching names (exact or path.Match globs); empty
+	// keeps all. Exclude drops matching names after Include.
+	Include, Exclude []string
+	// Rename maps a config var name to the key written for it.
+	Rename map[string]string
+}
+
+// Problem is a plan-time finding about one key, for a diagnostic that
+// names the key and the attribute to fix.
+type Problem struct {
+	// Key is the config var (or destination key) concerned; may be empty.
+	Key string
+	// Attribute is the configuration attribute to fix, e.g. "rename" or
+	// "ssm.tier".
+	Attribute string
+	Summary   string
+	Detail    string
+}
+
+func (p Problem) Error() string { return p.Summary + ": " + p.Detail }
+
+// Apply returns the key → value map to write. Filters apply to the config
+// var names; Rename then maps kept names to keys. Two names that end up as
+// the same key are a Problem.
+func (s Shape) Apply(values map[string]string) (map[string]string, []Problem) {
+	out := make(map[string]string, len(values))
+	from := map[string]string{} // key → config var it came from
+	var problems []Problem
+	for _, name := range sortedKeys(values) {
+		if len(s.Include) > 0 && !matchAny(s.Include, name) {
+			continue
+		}
+		if matchAny(s.Exclude, name) {
+			continue
+		}
+		key := name
+		if to, ok := s.Rename[name]; ok {
+			key = to
+		}
+		if prev, dup := from[key]; dup {
+			problems = append(problems, Problem{
+				Key: key, Attribute: "rename", Summary: "Rename Collision",
+				Detail: fmt.Sprintf("Config vars %q and %q would both be written as %q. Rename one of them to another key, "+
+					"or exclude one with exclude.", prev, name, key),
+			})
+			continue
+		}
+		from[key] = name
+		out[key] = values[name]
+	}
+	// A rename whose source is absent is harmless but usually a typo; it is
+	// reported by the caller as a warning if wanted.
+	sort.Slice(problems, func(i, j int) bool { return problems[i].Key < problems[j].Key })
+	return out, problems
+}
+
+// UnusedRenames lists rename entries whose source name is not among values.
+func (s Shape) UnusedRenames(values map[string]string) []string {
+	var unused []string
+	for _, from := range sortedKeys(s.Rename) {
+		if _, ok := values[from]; !ok {
+			unused = append(unused, from)
+		}
+	}
+	return unused
+}
+
+func matchAny(patterns []string, name string) bool {
+	for _, p := range patterns {
+		if p == name {
+			return true
+		}
+		if ok, _ := path.Match(p, name); ok {
+			return true
+		}
+	}
+	return false
+}
