@@ -30,6 +30,19 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// Every in-process provider reaches the AWS sandboxes with the same
+	// static credentials, and never looks for real ones. Set once, before any
+	// test runs, so that parallel tests share them safely.
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": sandboxAWSKey, "AWS_SECRET_ACCESS_KEY": "sandbox-secret", "AWS_REGION": "us-east-1",
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "", "AWS_SESSION_TOKEN": "", "AWS_ENDPOINT_URL": "",
+	} {
+		if v == "" {
+			_ = os.Unsetenv(k)
+		} else {
+			_ = os.Setenv(k, v)
+		}
+	}
 	code := m.Run()
 	if buildDir != "" {
 		_ = os.RemoveAll(buildDir)

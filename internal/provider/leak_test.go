@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/awsapi"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
 )
 
@@ -176,5 +177,88 @@ output "region" { value = data.heroku2aws_app.via_ephemeral_key.region }
 	}
 	if configVarReads == 0 {
 		t.Fatal("the ephemeral resource was never opened; the test proves nothing")
+	}
+}
+
+// awsEnv points a CLI run at an AWS sandbox through the standard SDK
+// environment variables.
+func awsEnv(herokuURL, awsURL string) map[string]string {
+	return map[string]string{
+		"HEROKU_API_URL": herokuURL, "HEROKU_API_KEY": canaryKey,
+		"AWS_ENDPOINT_URL": awsURL, "AWS_REGION": "us-east-1",
+		"AWS_ACCESS_KEY_ID": sandboxAWSKey, "AWS_SECRET_ACCESS_KEY": "sandbox-secret",
+		"AWS_EC2_METADATA_DISABLED": "true",
+	}
+}
+
+// The write-only path end to end: config vars read by the ephemeral
+// resource, imported through values_wo. The values reach SSM and nothing
+// else: not the plan, the state, the CLI output or the trace log.
+func TestAccLeakCanary_secretImportWriteOnly(t *testing.T) {
+	t.Parallel()
+	if !terraformAtLeast(t, "1.11.0") {
+		t.Skip("write-only attributes need Terraform 1.11 or later")
+	}
+	_, herokuURL := herokuapi.Start(t, canaryFixture(), herokuapi.Options{})
+	aws, awsURL := awsapi.Start(t, awsapi.Options{SSMPutTPS: 50})
+	w := newCLIWorkspace(t, `
+provider "heroku2aws" {
+  aws {
+    ssm_put_parameter_rate = 50
+  }
+}
+ephemeral "heroku2aws_config_vars" "x" { app = "canary-app" }
+resource "heroku2aws_secret_import" "x" {
+  values_wo         = ephemeral.heroku2aws_config_vars.x.values
+  values_wo_version = 1
+  ssm { path_prefix = "/canary/" }
+}
+output "arns" { value = heroku2aws_secret_import.x.arns }
+`, awsEnv(herokuURL, awsURL))
+
+	w.mustRun("plan", "-out=tfplan")
+	planJSON := w.mustRun("show", "-json", "tfplan")
+	w.mustRun("apply", "tfplan")
+	w.mustRun("plan") // refresh reads the values back to fingerprint them
+	w.mustRun("show")
+	w.mustRun("show", "-json")
+
+	assertNoCanary(t, "terraform output", w.output.String())
+	assertNoCanary(t, "the plan", planJSON)
+	assertNoCanary(t, "the state", w.read("terraform.tfstate"))
+	assertNoCanary(t, "the TF_LOG=trace log", w.read("trace.log"))
+	for name, want := range canaryValues {
+		value, _, _, ok := aws.Parameter("/canary/" + name)
+		if !ok || value != want {
+			t.Errorf("parameter /canary/%s was not written with its value", name)
+		}
+	}
+}
+
+// The values path stores values in state, as the user chose; they still
+// never show in plan output or logs.
+func TestAccLeakCanary_secretImportValues(t *testing.T) {
+	t.Parallel()
+	_, herokuURL := herokuapi.Start(t, canaryFixture(), herokuapi.Options{})
+	_, awsURL := awsapi.Start(t, awsapi.Options{SSMPutTPS: 50})
+	w := newCLIWorkspace(t, `
+provider "heroku2aws" {
+  aws {
+    ssm_put_parameter_rate = 50
+  }
+}
+data "heroku2aws_config_vars" "x" { app = "canary-app" }
+resource "heroku2aws_secret_import" "x" {
+  values = data.heroku2aws_config_vars.x.values
+  ssm { path_prefix = "/canary/" }
+}
+`, awsEnv(herokuURL, awsURL))
+	w.mustRun("plan", "-out=tfplan")
+	w.mustRun("apply", "tfplan")
+	w.mustRun("plan")
+	assertNoCanary(t, "terraform output", w.output.String())
+	assertNoCanary(t, "the TF_LOG=trace log", w.read("trace.log"))
+	if !strings.Contains(w.read("terraform.tfstate"), "CANARY-SKB-8f14e45f") {
+		t.Error("with values, the state holds the values by the user's choice; the canary search must find them")
 	}
 }

@@ -5,8 +5,13 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -15,8 +20,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/awsconfig"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/heroku"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/secretimport"
 )
 
 var (
@@ -30,6 +37,9 @@ type heroku2awsProvider struct {
 	// tweakHeroku lets tests adjust the Heroku client configuration (clock,
 	// pacing, retries) the way terraform-provider-time injects its clock.
 	tweakHeroku func(*heroku.Config)
+	// tweakAWS lets tests adjust the AWS settings (endpoints, retries) after
+	// the aws block is read and validated, before the configuration loads.
+	tweakAWS func(*awsconfig.Settings)
 }
 
 // providerModel is the provider block.
@@ -37,6 +47,7 @@ type providerModel struct {
 	HerokuAPIKey     types.String `tfsdk:"heroku_api_key"`
 	HerokuAPIURL     types.String `tfsdk:"heroku_api_url"`
 	HerokuDataAPIURL types.String `tfsdk:"heroku_data_api_url"`
+	AWS              *awsModel    `tfsdk:"aws"`
 }
 
 // providerData is the client bundle handed to every data source, resource
@@ -45,6 +56,120 @@ type providerData struct {
 	heroku     *heroku.Client
 	inventory  *inventory.Reader
 	dataAPIURL string
+	aws        *awsAccess
+	// secretLimits paces SSM and Secrets Manager calls at the aws block's
+	// rates. AWS meters per account and region, so every resource shares it.
+	secretLimits *secretimport.Limits
+}
+
+// awsAccess is the provider's AWS side: the loaded configuration and its
+// clients, or why there are none. A failure to load is kept here rather
+// than failing Configure, so that configurations which use no AWS object
+// are unaffected; awsClients reports it to the first object that needs AWS.
+type awsAccess struct {
+	settings awsconfig.Settings // with awsconfig's defaults applied
+	config   aws.Config
+	clients  *awsconfig.Clients
+	err      error // set when loading failed; clients is nil then
+}
+
+// errAWSUnknown is the deferred error when an aws setting is only known
+// after apply.
+type errAWSUnknown struct{ attrs []string }
+
+func (e errAWSUnknown) Error() string {
+	verb := " depends"
+	if len(e.attrs) > 1 {
+		verb = " depend"
+	}
+	return strings.Join(e.attrs, ", ") + verb + " on a value that is only known after apply"
+}
+
+// awsClients returns the AWS clients for an object's operation, such as
+// "Error Importing Secrets", or adds a diagnostic that says why there are
+// none and returns nil.
+func (d *providerData) awsClients(diags *diag.Diagnostics, operation string) *awsconfig.Clients {
+	if d == nil || d.aws == nil {
+		diags.AddError(operation, "The provider's AWS access was not configured before "+
+			lowerFirst(operationGerund(operation))+". This is a bug in the heroku2aws provider; please report it.")
+		return nil
+	}
+	if d.aws.err != nil {
+		diags.AddError("Error Configuring AWS", awsErrorDetail(operation, d.aws.err))
+		return nil
+	}
+	return d.aws.clients
+}
+
+// awsErrorDetail explains a deferred AWS loading error and how to fix it.
+func awsErrorDetail(operation string, err error) string {
+	var (
+		unknown   errAWSUnknown
+		noProfile config.SharedConfigProfileNotExistError
+		hint      string
+	)
+	switch {
+	case errors.As(err, &unknown):
+		hint = "Provider settings must be known when Terraform plans: set the aws block from literals, " +
+			"variables or data sources, not from attributes of resources created in the same run, or apply those " +
+			"resources first (terraform apply -target=...)."
+	case errors.Is(err, awsconfig.ErrNoRegion):
+		hint = "Set region in the provider's aws block, the AWS_REGION environment variable, or region in the " +
+			"AWS profile's section of the shared config file (~/.aws/config)."
+	case errors.As(err, &noProfile):
+		hint = "The AWS profile does not exist. Check aws.profile or AWS_PROFILE, and the shared config and " +
+			"credentials files (~/.aws/config and ~/.aws/credentials, or the files that AWS_CONFIG_FILE and " +
+			"AWS_SHARED_CREDENTIALS_FILE name)."
+	default:
+		hint = "Check the provider's aws block, the AWS_* environment variables, and the shared config and " +
+			"credentials files (~/.aws/config and ~/.aws/credentials)."
+	}
+	return "The provider could not set up AWS access, so " + lowerFirst(operationGerund(operation)) +
+		" is not possible. " + hint + "\n\nError: " + err.Error()
+}
+
+// configureAWS reads the aws block. Invalid settings are configuration
+// errors, reported on their attribute; settings only known after apply and
+// loading failures are deferred to the first object that uses AWS.
+func (p *heroku2awsProvider) configureAWS(ctx context.Context, m *awsModel, diags *diag.Diagnostics) *awsAccess {
+	if unknown := m.unknownPaths(); len(unknown) > 0 {
+		tflog.Warn(ctx, "AWS settings unknown until apply; AWS objects will report it", map[string]any{"attributes": unknown})
+		return &awsAccess{settings: awsconfig.Settings{}.WithDefaults(), err: errAWSUnknown{attrs: unknown}}
+	}
+	s, d := resolveAWSSettings(m)
+	diags.Append(d...)
+	if d.HasError() {
+		return nil
+	}
+	s.ProviderVersion = p.version
+	if p.tweakAWS != nil {
+		p.tweakAWS(&s)
+	}
+	return loadAWS(ctx, s)
+}
+
+// loadAWS loads the AWS configuration for s. It makes no AWS call.
+func loadAWS(ctx context.Context, s awsconfig.Settings) *awsAccess {
+	a := &awsAccess{settings: s.WithDefaults()}
+	cfg, err := awsconfig.Load(ctx, s)
+	if err != nil {
+		tflog.Warn(ctx, "AWS configuration not loaded; AWS objects will report it", map[string]any{"error": err.Error()})
+		a.err = err
+		return a
+	}
+	a.config, a.clients = cfg, awsconfig.NewClients(cfg, s)
+	fields := map[string]any{
+		"aws_region":                    cfg.Region,
+		"aws_profile":                   s.Profile,
+		"aws_max_retries":               a.settings.MaxRetries,
+		"aws_ssm_put_parameter_rate":    a.settings.SSMPutParameterRate,
+		"aws_secretsmanager_write_rate": a.settings.SecretsManagerWriteRate,
+	}
+	if s.AssumeRole != nil {
+		fields["aws_assume_role_arn"] = s.AssumeRole.RoleARN
+	}
+	tflog.Debug(ctx, "Configured AWS access", fields)
+	return a
 }
 
 // New returns the provider factory for the given version.
@@ -84,6 +209,9 @@ func (p *heroku2awsProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 					"provider reads `" + envDataAPIURL + "`, then defaults to `" + defaultDataAPIURL + "`.",
 				Optional: true,
 			},
+		},
+		Blocks: map[string]schema.Block{
+			"aws": awsBlock(),
 		},
 	}
 }
@@ -127,15 +255,26 @@ func (p *heroku2awsProvider) Configure(ctx context.Context, req provider.Configu
 	if p.tweakHeroku != nil {
 		p.tweakHeroku(&hc)
 	}
+	awsAccess := p.configureAWS(ctx, cfg.AWS, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
 	client := heroku.New(hc)
-	data := &providerData{heroku: client, inventory: inventory.NewReader(client), dataAPIURL: s.dataAPIURL}
+	data := &providerData{
+		heroku: client, inventory: inventory.NewReader(client), dataAPIURL: s.dataAPIURL,
+		aws:          awsAccess,
+		secretLimits: secretimport.NewLimits(awsAccess.settings.SSMPutParameterRate, awsAccess.settings.SecretsManagerWriteRate),
+	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
 }
 
 func (p *heroku2awsProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		newSecretImportResource,
+	}
 }
 
 func (p *heroku2awsProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -1,0 +1,212 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/awsapi"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
+)
+
+const sandboxAWSKey = "AKIASANDBOXTESTKEY00"
+
+// awsSandbox starts an AWS sandbox for one test.
+func awsSandbox(t *testing.T, opts awsapi.Options) (*awsapi.Server, string) {
+	t.Helper()
+	return awsapi.Start(t, opts)
+}
+
+// awsProviderBlock configures the provider for a Heroku and an AWS sandbox.
+func awsProviderBlock(herokuURL, awsURL string, extra string) string {
+	return fmt.Sprintf(`
+provider "heroku2aws" {
+  heroku_api_url = %q
+  heroku_api_key = %q
+  aws {
+    region = "us-east-1"
+    %s
+    endpoints {
+      ssm            = %q
+      secretsmanager = %q
+    }
+  }
+}
+`, herokuURL, testAPIKey, extra, awsURL, awsURL)
+}
+
+// sdkConfig is an aws.Config for the test's own SDK calls to the sandbox
+// (the out-of-band changes and the destroy checks).
+func sdkConfig() aws.Config {
+	return aws.Config{
+		Region:      "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider(sandboxAWSKey, "sandbox-secret", ""),
+	}
+}
+
+func ssmClient(url string) *ssm.Client {
+	return ssm.NewFromConfig(sdkConfig(), func(o *ssm.Options) { o.BaseEndpoint = aws.String(url) })
+}
+
+func smClient(url string) *secretsmanager.Client {
+	return secretsmanager.NewFromConfig(sdkConfig(), func(o *secretsmanager.Options) { o.BaseEndpoint = aws.String(url) })
+}
+
+func hclMap(values map[string]string) string {
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString("{\n")
+	for _, k := range keys {
+		fmt.Fprintf(&b, "    %s = %q\n", k, values[k])
+	}
+	b.WriteString("  }")
+	return b.String()
+}
+
+// expectParameters checks the sandbox holds exactly these parameters under
+// prefix, with these values.
+func expectParameters(srv *awsapi.Server, prefix string, want map[string]string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		got := map[string]string{}
+		for _, name := range srv.ParameterNames() {
+			if key, ok := strings.CutPrefix(name, prefix); ok {
+				value, _, _, _ := srv.Parameter(name)
+				got[key] = value
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			return fmt.Errorf("parameters under %s: got %v, want %v", prefix, keysOf(got), keysOf(want))
+		}
+		return nil
+	}
+}
+
+func keysOf(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k, v := range m {
+		out = append(out, fmt.Sprintf("%s(%d bytes)", k, len(v)))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestAccSecretImport_ssm(t *testing.T) {
+	_, herokuURL := startSandbox(t, sampleFixture(t), herokuapi.Options{})
+	srv, awsURL := awsSandbox(t, awsapi.Options{SSMPutTPS: 50})
+	const res = "heroku2aws_secret_import.test"
+	config := func(values map[string]string) string {
+		return awsProviderBlock(herokuURL, awsURL, "ssm_put_parameter_rate = 50") + fmt.Sprintf(`
+resource "heroku2aws_secret_import" "test" {
+  values = %s
+  rename = { OLD_NAME = "NEW_NAME" }
+  ssm {
+    path_prefix = "/acme/prod/"
+    tags        = { app = "acme" }
+  }
+}
+`, hclMap(values))
+	}
+	v1 := map[string]string{"A": "one", "B": "two", "C": "three", "OLD_NAME": "renamed", "PEM": "-----BEGIN-----\nabc\n-----END-----\n"}
+	v2 := map[string]string{"A": "one", "B": "TWO", "D": "four", "OLD_NAME": "renamed", "PEM": "-----BEGIN-----\nabc\n-----END-----\n"}
+	want := func(v map[string]string) map[string]string {
+		out := map[string]string{}
+		for k, x := range v {
+			if k == "OLD_NAME" {
+				k = "NEW_NAME"
+			}
+			out[k] = x
+		}
+		return out
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		CheckDestroy:             expectParameters(srv, "/acme/prod/", map[string]string{}),
+		Steps: []resource.TestStep{
+			{
+				Config: config(v1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sandboxCheck(expectParameters(srv, "/acme/prod/", want(v1))),
+					statecheck.ExpectKnownValue(res, tfjsonpath.New("id"), knownvalue.StringExact("ssm:/acme/prod/")),
+					statecheck.ExpectKnownValue(res, tfjsonpath.New("keys"), knownvalue.MapSizeExact(5)),
+					statecheck.ExpectKnownValue(res, tfjsonpath.New("keys").AtMapKey("NEW_NAME").AtMapKey("name"), knownvalue.StringExact("/acme/prod/NEW_NAME")),
+					statecheck.ExpectKnownValue(res, tfjsonpath.New("keys").AtMapKey("A").AtMapKey("tier"), knownvalue.StringExact("Standard")),
+					statecheck.ExpectKnownValue(res, tfjsonpath.New("keys").AtMapKey("A").AtMapKey("fingerprint"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^hmac-sha256:[0-9a-f]{32}$`))),
+					statecheck.ExpectKnownValue(res, tfjsonpath.New("arns").AtMapKey("A"),
+						knownvalue.StringExact("arn:aws:ssm:us-east-1:123456789012:parameter/acme/prod/A")),
+					statecheck.ExpectKnownValue(res, tfjsonpath.New("written_count"), knownvalue.Int64Exact(5)),
+					statecheck.ExpectKnownValue(res, tfjsonpath.New("cost_estimate_usd_month"), knownvalue.Float64Exact(0)),
+				},
+			},
+			{
+				// Change B, add D, remove C: one in-place update that writes two keys and deletes one.
+				Config: config(v2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sandboxCheck(expectParameters(srv, "/acme/prod/", want(v2))),
+					statecheck.ExpectKnownValue(res, tfjsonpath.New("written_count"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue(res, tfjsonpath.New("keys").AtMapKey("A").AtMapKey("version"), knownvalue.StringExact("1")),
+					statecheck.ExpectKnownValue(res, tfjsonpath.New("keys").AtMapKey("B").AtMapKey("version"), knownvalue.StringExact("2")),
+				},
+			},
+			{
+				// Drift: A changed and D deleted outside Terraform. The plan
+				// updates the resource in place and the apply puts both back.
+				PreConfig: func() {
+					c := ssmClient(awsURL)
+					ctx := context.Background()
+					if _, err := c.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String("/acme/prod/A"), Value: aws.String("tampered"),
+						Type: ssmtypes.ParameterTypeSecureString, Overwrite: aws.Bool(true)}); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := c.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String("/acme/prod/D")}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(v2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sandboxCheck(expectParameters(srv, "/acme/prod/", want(v2))),
+					statecheck.ExpectKnownValue(res, tfjsonpath.New("written_count"), knownvalue.Int64Exact(2)),
+				},
+			},
+			{
+				Config: config(v2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				ResourceName:      res,
+				ImportState:       true,
+				ImportStateId:     "ssm:/acme/prod/",
+				ImportStateVerify: true,
+				// Values are never imported; fingerprints use the new salt.
+				ImportStateVerifyIgnore: []string{"values", "keys", "fingerprint_salt", "written_count", "rename", "ssm.tags"},
+			},
+		},
+	})
+}

@@ -1,0 +1,186 @@
+package awsapi
+
+import (
+	"net/http"
+	"strings"
+)
+
+// faultState holds the injected failures. The Server's mu guards it.
+type faultState struct {
+	nextCount  int // FailNext
+	nextStatus int
+	pending    []pendingWrite       // FailWrite
+	names      map[string]nameFault // FailName, by name as given
+}
+
+type pendingWrite struct {
+	remaining  int
+	code       string
+	status     int
+	persistent bool
+}
+
+type nameFault struct {
+	code   string
+	status int
+}
+
+// FailNext makes the next n requests that pass authentication and their
+// quota fail with status: 503 answers ServiceUnavailable, any other 5xx the
+// service's internal error (SSM InternalServerError, Secrets Manager
+// InternalServiceError). A status outside 500-599 is treated as 500. The SDKs
+// retry these. n <= 0 cancels pending failures.
+func (s *Server) FailNext(n int, status int) {
+	if status < 500 || status > 599 {
+		status = http.StatusInternalServerError
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.nextCount = max(n, 0)
+	s.faults.nextStatus = status
+}
+
+// FailWrite makes the nth write from now fail (n = 1 is the next one) with
+// the error code and status. Writes are the calls that change state: SSM
+// PutParameter, DeleteParameter(s), AddTagsToResource,
+// RemoveTagsFromResource; Secrets Manager CreateSecret, PutSecretValue,
+// UpdateSecret, DeleteSecret, RestoreSecret, TagResource, UntagResource. A
+// write counts when it has passed authentication, input decoding and its
+// quota, so throttled requests do not count.
+//
+// With persistent, the names of that write also start failing like
+// FailName: every later write to them fails too (SDK retries included)
+// until ClearFaults.
+//
+// An empty code means the service's internal error; status 0 means 500 for
+// internal errors, 503 for ServiceUnavailable and 400 otherwise.
+func (s *Server) FailWrite(n int, code string, status int, persistent bool) {
+	code, status = faultCode(code, status)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.pending = append(s.faults.pending, pendingWrite{remaining: max(n, 1), code: code, status: status, persistent: persistent})
+}
+
+// FailName makes every write to name fail with the code and status until
+// ClearFaults. An SSM name matches with or without its leading slash; a
+// secret matches by name or by ARN. Code and status default as in
+// FailWrite.
+func (s *Server) FailName(name string, code string, status int) {
+	code, status = faultCode(code, status)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.faults.names == nil {
+		s.faults.names = map[string]nameFault{}
+	}
+	s.faults.names[name] = nameFault{code: code, status: status}
+}
+
+// ClearFaults cancels every injected failure: FailNext, FailWrite and
+// FailName.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = faultState{}
+}
+
+func faultCode(code string, status int) (string, int) {
+	if code == "" {
+		code = codeInternal
+	}
+	if status == 0 {
+		switch code {
+		case codeInternal, "InternalServiceError", "InternalFailure":
+			status = http.StatusInternalServerError
+		case "ServiceUnavailable", "ServiceUnavailableException":
+			status = http.StatusServiceUnavailable
+		default:
+			status = http.StatusBadRequest
+		}
+	}
+	return code, status
+}
+
+// takeFault returns the injected failure for this request, if any.
+func (s *Server) takeFault(op *operation, names []string) *awsError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := &s.faults
+	if f.nextCount > 0 {
+		f.nextCount--
+		if f.nextStatus == http.StatusServiceUnavailable {
+			return injected("ServiceUnavailable", f.nextStatus)
+		}
+		return injected(codeInternal, f.nextStatus)
+	}
+	if !op.write {
+		return nil
+	}
+	var fired *awsError
+	kept := f.pending[:0]
+	for _, p := range f.pending {
+		p.remaining--
+		if p.remaining > 0 {
+			kept = append(kept, p)
+			continue
+		}
+		if fired == nil {
+			fired = injected(p.code, p.status)
+		}
+		if p.persistent {
+			if f.names == nil {
+				f.names = map[string]nameFault{}
+			}
+			for _, n := range names {
+				f.names[n] = nameFault{code: p.code, status: p.status}
+			}
+		}
+	}
+	f.pending = kept
+	if fired != nil {
+		return fired
+	}
+	for faultName, nf := range f.names {
+		for _, n := range names {
+			if sameResource(op.service, faultName, n) {
+				return injected(nf.code, nf.status)
+			}
+		}
+	}
+	return nil
+}
+
+// sameResource reports whether a FailName name designates the resource a
+// request names.
+func sameResource(svc *jsonService, faultName, reqName string) bool {
+	if faultName == reqName {
+		return true
+	}
+	if svc == ssmService {
+		return ssmKey(faultName) == ssmKey(reqName)
+	}
+	return secretNameOf(faultName) == secretNameOf(reqName)
+}
+
+// secretNameOf returns the secret name inside a complete ARN, else id.
+func secretNameOf(id string) string {
+	if _, rest, ok := strings.Cut(id, ":secret:"); ok && strings.HasPrefix(id, "arn:") {
+		if name, ok := cutARNSuffix(rest); ok {
+			return name
+		}
+		return rest
+	}
+	return id
+}
+
+func injected(code string, status int) *awsError {
+	msg := "The sandbox failed this request on purpose."
+	switch code {
+	case "ThrottlingException":
+		msg = "Rate exceeded"
+	case codeInternal, "InternalServiceError":
+		msg = "An error occurred on the server side."
+	case "ServiceUnavailable":
+		msg = "Service Unavailable"
+	}
+	return &awsError{Status: status, Code: code, Message: msg}
+}

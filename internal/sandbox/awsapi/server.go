@@ -1,0 +1,274 @@
+package awsapi
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults of Options.
+const (
+	DefaultRegion    = "us-east-1"
+	DefaultAccountID = "123456789012"
+
+	// DefaultSSMPutTPS is PutParameter's rate (FACTS: "about 3 TPS
+	// standard"); the bucket holds as many tokens as one second refills.
+	DefaultSSMPutTPS = 3
+	// DefaultSSMGetTPS is shared by GetParameter, GetParameters,
+	// GetParametersByPath and DescribeParameters.
+	DefaultSSMGetTPS = 40
+	// DefaultSSMDeleteTPS is shared by DeleteParameter, DeleteParameters and
+	// the three tagging calls.
+	DefaultSSMDeleteTPS = 10
+	// DefaultSecretsWriteTPS is shared by CreateSecret, PutSecretValue,
+	// UpdateSecret, DeleteSecret, RestoreSecret, TagResource and
+	// UntagResource.
+	DefaultSecretsWriteTPS = 50
+	// DefaultSecretsReadTPS is shared by GetSecretValue and DescribeSecret.
+	DefaultSecretsReadTPS = 10000
+	// DefaultSecretsListTPS is ListSecrets' rate.
+	DefaultSecretsListTPS = 100
+
+	// DefaultMaxStandardParameters is the Standard-tier parameter quota of
+	// one account and region.
+	DefaultMaxStandardParameters = 10000
+	// DefaultMaxAdvancedParameters is the Advanced-tier parameter quota.
+	DefaultMaxAdvancedParameters = 100000
+)
+
+// Options tunes a Server. The zero value gives the services' documented
+// behaviour and quotas in us-east-1 for account 123456789012.
+//
+// A TPS of 0 takes the default and a negative TPS disables that quota. A
+// burst of 0 makes the bucket hold one second of tokens (the TPS rounded up,
+// at least 1).
+type Options struct {
+	// Region is the only region the server answers for: requests signed for
+	// another region fail with InvalidSignatureException. Default us-east-1.
+	Region string
+	// AccountID appears in ARNs. Default 123456789012.
+	AccountID string
+	// AccessKeyID, when set, is the only access key accepted; other keys get
+	// UnrecognizedClientException. Empty accepts any key.
+	AccessKeyID string
+
+	SSMPutTPS       float64
+	SSMGetTPS       float64
+	SSMDeleteTPS    float64
+	SecretsWriteTPS float64
+	SecretsReadTPS  float64
+	SecretsListTPS  float64
+
+	SSMPutBurst       int
+	SSMGetBurst       int
+	SSMDeleteBurst    int
+	SecretsWriteBurst int
+	SecretsReadBurst  int
+	SecretsListBurst  int
+
+	// MaxStandardParameters is the Standard-tier quota; creating one more
+	// fails with ParameterLimitExceeded. 0 means DefaultMaxStandardParameters.
+	MaxStandardParameters int
+	// MaxAdvancedParameters is the Advanced-tier quota. 0 means
+	// DefaultMaxAdvancedParameters.
+	MaxAdvancedParameters int
+
+	// Latency is added to every request. The wait ends early when the
+	// request's context is canceled. See also Server.SetLatency.
+	Latency time.Duration
+	// Now is the clock for quotas, timestamps, recovery windows and the
+	// request log; time.Now when nil. Signatures are not checked against it.
+	Now func() time.Time
+}
+
+// Request is one entry of the request log. It never holds a parameter or
+// secret value, nor credentials.
+type Request struct {
+	// Service is the signing name: "ssm" or "secretsmanager"; empty when
+	// the target was not recognised.
+	Service string
+	// Operation is the API name, for example "PutParameter".
+	Operation string
+	// Name is the parameter name or the SecretId of a single-resource
+	// operation (for the tagging calls, the ResourceId or SecretId).
+	Name string
+	// Names lists the names of GetParameters and DeleteParameters.
+	Names []string
+	// Status is the HTTP status answered; 0 when the client went away
+	// during the injected latency.
+	Status int
+	// ErrorCode is the __type of an error answer, empty on success.
+	ErrorCode string
+	// Attempt is the SDK's attempt number from the amz-sdk-request header
+	// (1 for the first try); 0 when the client did not send it.
+	Attempt int
+	// At is when the request arrived, by Options.Now.
+	At time.Time
+}
+
+// Server is a fake of AWS SSM Parameter Store and Secrets Manager speaking
+// AWS JSON 1.1. It is an http.Handler and safe for concurrent use.
+type Server struct {
+	region    string
+	accountID string
+	accessKey string
+	now       func() time.Time
+	latency   atomic.Int64 // time.Duration
+	secretKey []byte       // keys the opaque SecureString "ciphertexts"
+
+	quotas  map[Quota]*tokenBucket
+	targets map[string]*operation // by X-Amz-Target
+
+	ssm *ssmStore
+	sm  *smStore
+
+	mu     sync.Mutex
+	log    []Request
+	faults faultState
+}
+
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+
+var accountPattern = regexp.MustCompile(`^\d{12}$`)
+
+// New returns an empty Server. It panics on invalid Options (see
+// Options.Validate), which are programming errors.
+func New(opts Options) *Server {
+	s, err := newServer(opts)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Validate reports invalid Options: a malformed region or account ID, or a
+// negative burst, parameter quota or latency.
+func (o Options) Validate() error {
+	_, err := newServer(o)
+	return err
+}
+
+func newServer(opts Options) (*Server, error) {
+	s := &Server{
+		region:    opts.Region,
+		accountID: opts.AccountID,
+		accessKey: opts.AccessKeyID,
+		now:       opts.Now,
+		secretKey: make([]byte, 32),
+	}
+	if s.region == "" {
+		s.region = DefaultRegion
+	}
+	if !regionPattern.MatchString(s.region) {
+		return nil, fmt.Errorf("awsapi: invalid region %q", s.region)
+	}
+	if s.accountID == "" {
+		s.accountID = DefaultAccountID
+	}
+	if !accountPattern.MatchString(s.accountID) {
+		return nil, fmt.Errorf("awsapi: invalid account ID %q (want 12 digits)", s.accountID)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if opts.Latency < 0 || opts.MaxStandardParameters < 0 || opts.MaxAdvancedParameters < 0 {
+		return nil, errors.New("awsapi: negative option")
+	}
+	_, _ = rand.Read(s.secretKey)
+	s.latency.Store(int64(opts.Latency))
+
+	now := s.now()
+	s.quotas = make(map[Quota]*tokenBucket, len(quotaDefaults))
+	for q, def := range quotaDefaults {
+		tps, burst := def.pick(opts)
+		if burst < 0 {
+			return nil, fmt.Errorf("awsapi: negative burst for %s", q)
+		}
+		if tps == 0 {
+			tps = def.tps
+		}
+		s.quotas[q] = newTokenBucket(tps, burst, now)
+	}
+
+	maxStd, maxAdv := opts.MaxStandardParameters, opts.MaxAdvancedParameters
+	if maxStd == 0 {
+		maxStd = DefaultMaxStandardParameters
+	}
+	if maxAdv == 0 {
+		maxAdv = DefaultMaxAdvancedParameters
+	}
+	s.ssm = newSSMStore(maxStd, maxAdv)
+	s.sm = newSMStore()
+
+	s.targets = map[string]*operation{}
+	s.registerSSM()
+	s.registerSecretsManager()
+	return s, nil
+}
+
+// Region returns the region the server answers for.
+func (s *Server) Region() string { return s.region }
+
+// AccountID returns the account ID used in ARNs.
+func (s *Server) AccountID() string { return s.accountID }
+
+// Requests returns a copy of the request log, in arrival order of the
+// answers.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.log))
+	for i, r := range s.log {
+		r.Names = append([]string(nil), r.Names...)
+		out[i] = r
+	}
+	return out
+}
+
+// ResetRequests empties the request log.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = nil
+}
+
+// SetLatency changes the latency added to every request from now on.
+func (s *Server) SetLatency(d time.Duration) {
+	s.latency.Store(int64(max(d, 0)))
+}
+
+func (s *Server) record(r Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = append(s.log, r)
+}
+
+// ServeHTTP answers one request: latency, authentication, the operation's
+// input, its quota, injected failures, then the operation.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := Request{At: s.now(), Attempt: sdkAttempt(r.Header.Get("Amz-Sdk-Request"))}
+	w.Header().Set("x-amzn-RequestId", newUUID())
+
+	if d := time.Duration(s.latency.Load()); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			s.record(rec)
+			return
+		}
+	}
+
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		s.serveJSON(w, r, target, &rec)
+		return
+	}
+	// Later: REST services (Route 53) route by path here.
+	s.finish(w, &rec, nil, errUnknownOperation(""), msgKeyLower)
+}

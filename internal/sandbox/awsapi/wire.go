@@ -1,0 +1,131 @@
+package awsapi
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// epoch is a timestamp on the AWS JSON wire: seconds since the Unix epoch
+// as a JSON number, with millisecond precision.
+type epoch time.Time
+
+func (t epoch) MarshalJSON() ([]byte, error) {
+	ms := time.Time(t).UnixMilli()
+	return []byte(strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64)), nil
+}
+
+func epochPtr(t time.Time) *epoch {
+	if t.IsZero() {
+		return nil
+	}
+	e := epoch(t)
+	return &e
+}
+
+// tagJSON is a tag in both services: {"Key": ..., "Value": ...}.
+type tagJSON struct {
+	Key   *string `json:"Key"`
+	Value *string `json:"Value"`
+}
+
+type tagOut struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
+// tagList is an ordered set of tags: keys are unique and keep the order in
+// which they were first added.
+type tagList []tagOut
+
+func (l tagList) set(key, value string) tagList {
+	for i := range l {
+		if l[i].Key == key {
+			l[i].Value = value
+			return l
+		}
+	}
+	return append(l, tagOut{Key: key, Value: value})
+}
+
+func (l tagList) remove(keys []string) tagList {
+	out := l[:0]
+	for _, t := range l {
+		drop := false
+		for _, k := range keys {
+			if t.Key == k {
+				drop = true
+				break
+			}
+		}
+		if !drop {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (l tagList) clone() tagList {
+	return append(tagList(nil), l...)
+}
+
+func (l tagList) toMap() map[string]string {
+	m := make(map[string]string, len(l))
+	for _, t := range l {
+		m[t.Key] = t.Value
+	}
+	return m
+}
+
+// validateTags checks tag members against the model: keys 1-128 and values
+// 0-256 characters.
+func validateTags(v *validation, tags []tagJSON, member string) {
+	for i, t := range tags {
+		prefix := member + "." + strconv.Itoa(i+1) + ".member."
+		v.required(t.Key, prefix+"key")
+		v.length(t.Key, prefix+"key", 1, 128)
+		v.required(t.Value, prefix+"value")
+		v.length(t.Value, prefix+"value", 0, 256)
+	}
+}
+
+// newUUID returns a random version 4 UUID.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// pageToken is an opaque NextToken that resumes a listing after a key.
+func pageToken(kind, afterKey string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(kind + "\x00" + afterKey))
+}
+
+// parsePageToken returns the key a token resumes after.
+func parsePageToken(kind, token string) (string, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return "", false
+	}
+	k, key, ok := strings.Cut(string(raw), "\x00")
+	if !ok || k != kind {
+		return "", false
+	}
+	return key, true
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func ptr[T any](v T) *T { return &v }
