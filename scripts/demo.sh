@@ -6,7 +6,10 @@
 #    app (internal/sandbox/herokuapi/testdata/sample.json);
 # 3. applies examples/inventory against it with the real Terraform CLI, through
 #    dev_overrides in a throwaway CLI config (no registry access);
-# 4. prints the inventory: formation, add-ons, domains, config var names.
+# 4. prints the inventory: formation, add-ons, domains, config var names;
+# 5. starts the AWS sandbox beside it and applies examples/migration: the
+#    app's config vars go into SSM through the write-only path, then a second
+#    plan shows no changes and the state is searched for a secret value.
 #
 # Everything lives in one temp directory that is removed on exit.
 set -euo pipefail
@@ -74,7 +77,41 @@ grep -E '^data\.|Reading|Read complete|Apply complete' "$work/apply.out" || true
 step "Inventory of $app"
 terraform -chdir="$work/inventory" output -no-color 2>/dev/null
 
-step "Heroku API requests the sandbox served"
+tf_version=$(terraform version -json | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p')
+if [ "$(printf '%s\n%s\n' 1.11.0 "$tf_version" | sort -V | head -n1)" != "1.11.0" ]; then
+  echo
+  echo "Terraform $tf_version is older than 1.11: skipping the config var import (it uses write-only arguments)."
+else
+  step "terraform apply examples/migration: config vars -> SSM (write-only, paced)"
+  mkdir -p "$work/migration"
+  cp examples/migration/*.tf "$work/migration/"
+  if ! terraform -chdir="$work/migration" apply -auto-approve -input=false -no-color \
+    -var "app=$app" >"$work/migration.out" 2>&1; then
+    cat "$work/migration.out" >&2
+    echo "demo: terraform apply of examples/migration failed" >&2
+    exit 1
+  fi
+  grep -E '^(heroku2aws_secret_import|Apply complete)' "$work/migration.out" || true
+  # The provider's plan-time warnings, such as empty config vars that SSM cannot hold.
+  awk '/^Warning: (Empty|Unused)/ { show = 1 } show { print } show && /^$/ && ++blank == 3 { show = 0; blank = 0 }' "$work/migration.out"
+  terraform -chdir="$work/migration" output -no-color 2>/dev/null
+
+  step "A second plan finds nothing to change"
+  terraform -chdir="$work/migration" plan -input=false -no-color -detailed-exitcode -var "app=$app" >"$work/replan.out" 2>&1 &&
+    echo "No changes: the parameters match the config vars (compared by fingerprint)." ||
+    { cat "$work/replan.out"; echo "demo: the second plan is not empty" >&2; exit 1; }
+
+  step "The state holds fingerprints, not values"
+  secret=$(sed -n 's/.*"SECRET_KEY_BASE": *"\([^"]*\)".*/\1/p' "$fixture" | head -n1)
+  if [ -n "$secret" ] && grep -qF "$secret" "$work/migration/terraform.tfstate"; then
+    echo "demo: SECRET_KEY_BASE's value was found in the state" >&2
+    exit 1
+  fi
+  grep -o '"fingerprint": "[^"]*"' "$work/migration/terraform.tfstate" | head -n 3
+  echo "SECRET_KEY_BASE's value appears nowhere in terraform.tfstate."
+fi
+
+step "Requests the sandboxes served"
 grep -c -E ' (200|206) ' "$work/sandbox.log" || true
 echo
 echo "Done. The sandbox and the temp directory $work are cleaned up on exit."

@@ -240,6 +240,14 @@ func (r *secretImportResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	}
 }
 
+// destinationService names the AWS service of a destination for messages.
+func destinationService(d secretimport.Destination) string {
+	if d.Kind == secretimport.KindSSM {
+		return "SSM Parameter Store"
+	}
+	return "A Secrets Manager secret per var"
+}
+
 func quoteList(values []string) string {
 	q := make([]string, len(values))
 	for i, v := range values {
@@ -508,8 +516,14 @@ func (r *secretImportResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 
-	desired, problems := shape.Apply(values)
+	desired, skipped, problems := secretimport.Prepare(dest, shape, values)
 	problems = append(problems, secretimport.Validate(dest, desired, priorKeys)...)
+	if len(skipped) > 0 {
+		resp.Diagnostics.AddAttributeWarning(path.Root(valuesAttr), "Empty Config Vars Skipped",
+			fmt.Sprintf("%s cannot store an empty value, so these config vars are not imported: %s. Heroku reports unset "+
+				"(null) config vars as empty too. Set them as plain environment variables of the task definition, "+
+				"or exclude them to silence this warning.", destinationService(dest), strings.Join(skipped, ", ")))
+	}
 	for _, p := range problems {
 		resp.Diagnostics.AddAttributeError(problemPath(p, valuesAttr, shape), p.Summary, p.Detail)
 	}
@@ -648,7 +662,7 @@ func (r *secretImportResource) apply(ctx context.Context, operation string, conf
 		diags.AddError(operation, "The values to import are still unknown at apply time. This is a bug in the provider or in Terraform; please report it.")
 		return
 	}
-	desired, problems := shape.Apply(values)
+	desired, _, problems := secretimport.Prepare(dest, shape, values)
 	if len(problems) > 0 {
 		diags.AddError(operation, problems[0].Error())
 		return

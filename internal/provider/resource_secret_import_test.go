@@ -125,11 +125,15 @@ resource "heroku2aws_secret_import" "test" {
 }
 `, hclMap(values))
 	}
-	v1 := map[string]string{"A": "one", "B": "two", "C": "three", "OLD_NAME": "renamed", "PEM": "-----BEGIN-----\nabc\n-----END-----\n"}
+	// EMPTY is skipped with a warning: SSM cannot store an empty value.
+	v1 := map[string]string{"A": "one", "B": "two", "C": "three", "OLD_NAME": "renamed", "PEM": "-----BEGIN-----\nabc\n-----END-----\n", "EMPTY": ""}
 	v2 := map[string]string{"A": "one", "B": "TWO", "D": "four", "OLD_NAME": "renamed", "PEM": "-----BEGIN-----\nabc\n-----END-----\n"}
 	want := func(v map[string]string) map[string]string {
 		out := map[string]string{}
 		for k, x := range v {
+			if x == "" {
+				continue
+			}
 			if k == "OLD_NAME" {
 				k = "NEW_NAME"
 			}

@@ -190,3 +190,18 @@ func TestValidateRecoveryWindow(t *testing.T) {
 		}
 	}
 }
+
+func TestPrepareSkipsEmptyValuesPerKey(t *testing.T) {
+	t.Parallel()
+	values := map[string]string{"A": "1", "EMPTY": "", "NULLED": ""}
+	for _, kind := range []Kind{KindSSM, KindSecretsManagerPerVar} {
+		got, skipped, _ := Prepare(Destination{Kind: kind}, Shape{}, values)
+		if len(got) != 1 || !reflect.DeepEqual(skipped, []string{"EMPTY", "NULLED"}) {
+			t.Errorf("%s: kept %v, skipped %v", kind, got, skipped)
+		}
+	}
+	got, skipped, _ := Prepare(Destination{Kind: KindSecretsManager}, Shape{}, values)
+	if len(got) != 3 || skipped != nil {
+		t.Errorf("JSON keeps empty values: kept %v, skipped %v", got, skipped)
+	}
+}

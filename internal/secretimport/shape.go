@@ -86,3 +86,22 @@ func matchAny(patterns []string, name string) bool {
 	}
 	return false
 }
+
+// Prepare shapes values for a destination: Shape.Apply, then, for the
+// destinations that store one value per key, drops empty values. SSM
+// refuses empty parameter values, and an empty secret is no more use; such
+// keys are returned in skipped so that the caller can warn (they belong in
+// the task definition's plain environment). The JSON secret keeps them.
+func Prepare(d Destination, s Shape, values map[string]string) (desired map[string]string, skipped []string, problems []Problem) {
+	desired, problems = s.Apply(values)
+	if d.Kind == KindSecretsManager {
+		return desired, nil, problems
+	}
+	for _, k := range sortedKeys(desired) {
+		if desired[k] == "" {
+			skipped = append(skipped, k)
+			delete(desired, k)
+		}
+	}
+	return desired, skipped, problems
+}
