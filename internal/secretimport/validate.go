@@ -9,9 +9,12 @@ import (
 
 // Service limits (FACTS.md).
 const (
-	SSMStandardMaxBytes   = 4096
-	SSMAdvancedMaxBytes   = 8192
-	SSMMaxNameLength      = 1011
+	SSMStandardMaxBytes = 4096
+	SSMAdvancedMaxBytes = 8192
+	// SSMMaxNameLength: AWS counts its 1,011-character name limit over the
+	// full ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME). The region is not
+	// known at plan time, so this assumes the longest region name.
+	SSMMaxNameLength      = 1011 - len("arn:aws:ssm:ap-southeast-5:123456789012:parameter/")
 	SSMMaxLevels          = 15
 	SecretMaxBytes        = 65536
 	SecretMaxNameLength   = 512
@@ -33,7 +36,7 @@ func ValidateSSMName(name string) error {
 	case name == "":
 		return fmt.Errorf("the name is empty")
 	case len(name) > SSMMaxNameLength:
-		return fmt.Errorf("the name is %d characters long; SSM allows %d", len(name), SSMMaxNameLength)
+		return fmt.Errorf("the name is %d characters long; SSM allows about %d (1,011 counted over the whole parameter ARN)", len(name), SSMMaxNameLength)
 	case !ssmNameChars.MatchString(name):
 		return fmt.Errorf("the name %q has characters SSM does not allow; use only a-z, A-Z, 0-9, _ . - and /", name)
 	case strings.Contains(name, "/") && !strings.HasPrefix(name, "/"):

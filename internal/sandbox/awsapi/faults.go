@@ -151,7 +151,7 @@ func (s *Server) takeFault(op *operation, names []string) *awsError {
 
 // sameResource reports whether a FailName name designates the resource a
 // request names.
-func sameResource(svc *jsonService, faultName, reqName string) bool {
+func sameResource(svc *awsService, faultName, reqName string) bool {
 	if faultName == reqName {
 		return true
 	}

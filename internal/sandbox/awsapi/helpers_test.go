@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -69,6 +70,18 @@ func sdkConfig(t testing.TB, retry bool) aws.Config {
 	return cfg
 }
 
+// fastRetryConfig is the SDK's standard retryer, with its usual attempts
+// and retry decisions but no backoff, so that retry tests stay fast.
+func fastRetryConfig(t testing.TB) aws.Config {
+	cfg := sdkConfig(t, true)
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return time.Millisecond, nil })
+		})
+	}
+	return cfg
+}
+
 func ssmClient(t testing.TB, url string, retry bool) *ssm.Client {
 	return ssm.NewFromConfig(sdkConfig(t, retry), func(o *ssm.Options) { o.BaseEndpoint = aws.String(url) })
 }
@@ -84,15 +97,13 @@ func start(t *testing.T, opts Options) (*Server, *ssm.Client, *secretsmanager.Cl
 	return srv, ssmClient(t, url, false), smClient(t, url, false)
 }
 
-// wantErr checks that err is (or wraps) the SDK's typed error T and
-// returns it.
-func wantErr[T error](t testing.TB, err error) T {
+// wantErr checks that err is (or wraps) the SDK's typed error T.
+func wantErr[T error](t testing.TB, err error) {
 	t.Helper()
 	var target T
 	if !errors.As(err, &target) {
 		t.Fatalf("error = %v (%T), want %T", err, err, target)
 	}
-	return target
 }
 
 // wantCode checks the API error code of err and returns its message.

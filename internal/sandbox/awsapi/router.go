@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,10 +13,11 @@ import (
 // secret whose every byte is escaped as \u00XX, stays well below it.
 const maxBodyBytes = 4 << 20
 
-// jsonService is one AWS JSON 1.1 service: the target prefix it answers
-// to, the SigV4 signing name its credentials must be scoped to, and the
-// casing of the message member in its error bodies.
-type jsonService struct {
+// awsService describes one AWS service: the SigV4 signing name its
+// credentials must be scoped to, the X-Amz-Target prefix of a JSON service
+// (empty for REST services, which route by path), the casing of the
+// message member in its JSON error bodies and its internal-error code.
+type awsService struct {
 	signingName  string // "ssm"
 	targetPrefix string // "AmazonSSM"
 	msgKey       string // "message" or "Message"
@@ -25,11 +25,11 @@ type jsonService struct {
 }
 
 var (
-	ssmService = &jsonService{
+	ssmService = &awsService{
 		signingName: "ssm", targetPrefix: "AmazonSSM",
 		msgKey: msgKeyLower, internalCode: "InternalServerError",
 	}
-	smService = &jsonService{
+	smService = &awsService{
 		signingName: "secretsmanager", targetPrefix: "secretsmanager",
 		msgKey: msgKeyUpper, internalCode: "InternalServiceError",
 	}
@@ -37,7 +37,7 @@ var (
 
 // operation is one API call of a JSON service.
 type operation struct {
-	service *jsonService
+	service *awsService
 	name    string
 	quota   Quota
 	// write marks the calls that FailWrite and FailName act on.
@@ -63,7 +63,7 @@ func handle[In any](names func(*In) []string, run func(*In) (any, *awsError)) fu
 	}
 }
 
-func (s *Server) register(svc *jsonService, name string, quota Quota, write bool,
+func (s *Server) register(svc *awsService, name string, quota Quota, write bool,
 	prepare func([]byte) ([]string, func() (any, *awsError), *awsError),
 ) {
 	s.targets[svc.targetPrefix+"."+name] = &operation{service: svc, name: name, quota: quota, write: write, prepare: prepare}
@@ -92,22 +92,25 @@ func decodeInput(body []byte, v any) *awsError {
 }
 
 // serveJSON answers an AWS JSON 1.1 call named by its X-Amz-Target.
-func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, target string, rec *Request) {
-	prefix, opName, _ := strings.Cut(target, ".")
-	op := s.targets[target]
-	var svc *jsonService
-	switch {
-	case op != nil:
-		svc = op.service
-	case prefix == ssmService.targetPrefix:
-		svc = ssmService
-	case prefix == smService.targetPrefix:
-		svc = smService
+// lookupTarget resolves an X-Amz-Target to its operation (nil when
+// unknown) and service (nil when the prefix is unknown too).
+func (s *Server) lookupTarget(target string) (*operation, *awsService) {
+	if op := s.targets[target]; op != nil {
+		return op, op.service
 	}
+	prefix, _, _ := strings.Cut(target, ".")
+	for _, svc := range []*awsService{ssmService, smService} {
+		if prefix == svc.targetPrefix {
+			return nil, svc
+		}
+	}
+	return nil, nil
+}
+
+func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, target string, body []byte, readErr error, rec *Request) {
+	op, svc := s.lookupTarget(target)
 	msgKey := msgKeyLower
 	if svc != nil {
-		rec.Service = svc.signingName
-		rec.Operation = opName
 		msgKey = svc.msgKey
 	}
 
@@ -125,8 +128,7 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, target string
 		return
 	}
 
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-	if err != nil {
+	if readErr != nil {
 		s.finish(w, rec, nil, errSerialization("The request body could not be read."), msgKey)
 		return
 	}

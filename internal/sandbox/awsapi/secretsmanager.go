@@ -432,7 +432,7 @@ func (s *Server) smCreateSecret(in *createSecretInput) (any, *awsError) {
 	v.length(in.Description, "description", 0, 2048)
 	v.length(in.KmsKeyID, "kmsKeyId", 0, 2048)
 	validateSecretValue(&v, in.SecretString, in.SecretBinary)
-	validateTags(&v, in.Tags, "tags")
+	validateTags(&v, in.Tags)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -856,7 +856,7 @@ func (s *Server) smTagResource(in *smTagsInput) (any, *awsError) {
 	if in.Tags == nil {
 		v.add(nil, "tags", "Member must not be null")
 	}
-	validateTags(&v, in.Tags, "tags")
+	validateTags(&v, in.Tags)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

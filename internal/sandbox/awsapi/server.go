@@ -4,8 +4,10 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -254,6 +256,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := Request{At: s.now(), Attempt: sdkAttempt(r.Header.Get("Amz-Sdk-Request"))}
 	w.Header().Set("x-amzn-RequestId", newUUID())
 
+	target := r.Header.Get("X-Amz-Target")
+	if _, svc := s.lookupTarget(target); svc != nil {
+		rec.Service = svc.signingName
+		_, rec.Operation, _ = strings.Cut(target, ".")
+	}
+	// Read the body first: only then does net/http notice a client that
+	// gives up during the latency below.
+	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if d := time.Duration(s.latency.Load()); d > 0 {
 		t := time.NewTimer(d)
 		select {
@@ -265,8 +275,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	if target := r.Header.Get("X-Amz-Target"); target != "" {
-		s.serveJSON(w, r, target, &rec)
+	if target != "" {
+		s.serveJSON(w, r, target, body, readErr, &rec)
 		return
 	}
 	// Later: REST services (Route 53) route by path here.

@@ -53,6 +53,20 @@ func TestAuthentication(t *testing.T) {
 	_, err := client.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String("/a")})
 	wantMessage(t, err, "Credential should be scoped to a valid region")
 	wantCode(t, err, "InvalidSignatureException")
+
+	// Anonymous clients send no Authorization header.
+	cfg = sdkConfig(t, false)
+	cfg.Credentials = aws.AnonymousCredentials{}
+	anon := ssm.NewFromConfig(cfg, func(o *ssm.Options) { o.BaseEndpoint = aws.String(url) })
+	_, err = anon.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String("/a")})
+	wantCode(t, err, "MissingAuthenticationTokenException")
+
+	// Operations the sandbox does not implement.
+	_, err = ssmClient(t, url, false).GetParameterHistory(ctx, &ssm.GetParameterHistoryInput{Name: aws.String("/a")})
+	wantCode(t, err, "UnknownOperationException")
+	wantMessage(t, err, "AmazonSSM.GetParameterHistory")
+	_, err = smClient(t, url, false).ListSecretVersionIds(ctx, &secretsmanager.ListSecretVersionIdsInput{SecretId: aws.String("a")})
+	wantCode(t, err, "UnknownOperationException")
 }
 
 func TestAccessKeyID(t *testing.T) {
@@ -164,7 +178,7 @@ func TestLatency(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		log := srv.Requests()
-		if len(log) == 2 && log[1].Status == 0 {
+		if len(log) == 2 && log[1].Status == 0 && log[1].Operation == "DescribeParameters" && log[1].Service == "ssm" {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -37,8 +37,8 @@ const (
 
 // Messages of the real service.
 const (
-	msgSSMInvalidName = `Parameter name: can't be prefixed with "ssm" (case-insensitive). If formed as a path, it can consist of sub-paths divided by slash symbol; each sub-path can be formed as a mix of letters, numbers and the following 3 symbols .-_`
-	msgSSMInvalidPath = `The parameter doesn't meet the parameter name requirements. The parameter name must begin with a forward slash "/". It can't be prefixed with "aws" or "ssm" (case-insensitive). It must use only letters, numbers, or the following symbols: . (period), - (hyphen), _ (underscore). Special characters are not allowed. All sub-paths, if specified, must use the forward slash symbol "/". Valid example: /get/parameters2-/by1./path0_.`
+	msgSSMInvalidName    = `Parameter name: can't be prefixed with "ssm" (case-insensitive). If formed as a path, it can consist of sub-paths divided by slash symbol; each sub-path can be formed as a mix of letters, numbers and the following 3 symbols .-_`
+	msgSSMInvalidPath    = `The parameter doesn't meet the parameter name requirements. The parameter name must begin with a forward slash "/". It can't be prefixed with "aws" or "ssm" (case-insensitive). It must use only letters, numbers, or the following symbols: . (period), - (hyphen), _ (underscore). Special characters are not allowed. All sub-paths, if specified, must use the forward slash symbol "/". Valid example: /get/parameters2-/by1./path0_.`
 	msgSSMStandardTooBig = "Standard tier parameters support a maximum parameter value of 4096 characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier. For more information, see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html"
 	msgSSMAdvancedTooBig = "Advanced tier parameters support a maximum parameter value of 8192 characters."
 	msgSSMDowngrade      = "This parameter uses the advanced-parameter tier. You can't downgrade a parameter from the advanced-parameter tier to the standard-parameter tier. If necessary, you can delete the advanced parameter and recreate it as a standard parameter."
@@ -165,7 +165,7 @@ func (s *Server) checkParameterName(name string, write bool) *awsError {
 func validNameSegment(seg string) bool {
 	for i := 0; i < len(seg); i++ {
 		c := seg[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+		if !isAlnum(rune(c)) && c != '_' && c != '.' && c != '-' {
 			return false
 		}
 	}
@@ -303,14 +303,14 @@ func (s *Server) parameterOut(p *ssmParameter, decrypt bool) parameterJSON {
 // SecureString read without decryption: opaque, stable per version, and
 // free of the plaintext.
 func (s *Server) ciphertext(p *ssmParameter) string {
-	mac := hmac.New(sha256.New, s.secretKey)
-	fmt.Fprintf(mac, "%s\x00%d\x00%s", ssmKey(p.name), p.version, p.value)
-	sum := mac.Sum(nil)
-	blob := append([]byte{0x01, 0x02, 0x02, 0x00, 0x78}, sum...)
-	for len(blob) < 128+len(p.value) {
-		blob = append(blob, sum...)
+	size := 128 + len(p.value)
+	blob := []byte{0x01, 0x02, 0x02, 0x00, 0x78}
+	for block := 0; len(blob) < size; block++ {
+		mac := hmac.New(sha256.New, s.secretKey)
+		fmt.Fprintf(mac, "%d\x00%s\x00%d\x00%s", block, ssmKey(p.name), p.version, p.value)
+		blob = mac.Sum(blob)
 	}
-	return base64.StdEncoding.EncodeToString(blob[:128+len(p.value)])
+	return base64.StdEncoding.EncodeToString(blob[:size])
 }
 
 func (s *Server) metadataOut(p *ssmParameter) parameterMetadataJSON {
@@ -343,7 +343,7 @@ func (s *Server) ssmPutParameter(in *putParameterInput) (any, *awsError) {
 	if len(in.Tags) > 1000 {
 		v.addRaw(fmt.Sprintf("Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to %d", 1000))
 	}
-	validateTags(&v, in.Tags, "tags")
+	validateTags(&v, in.Tags)
 	v.enum(in.Tier, "tier", ssmTiers...)
 	v.length(in.Policies, "policies", 1, 4096)
 	v.length(in.DataType, "dataType", 0, 128)
@@ -942,7 +942,7 @@ func (s *Server) ssmAddTags(in *ssmTagsInput) (any, *awsError) {
 		if len(in.Tags) > 1000 {
 			v.addRaw("Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 1000")
 		}
-		validateTags(v, in.Tags, "tags")
+		validateTags(v, in.Tags)
 	})
 	if err != nil {
 		return nil, err

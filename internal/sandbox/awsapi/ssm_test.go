@@ -164,9 +164,9 @@ func TestSSMNameRules(t *testing.T) {
 				t.Errorf("put %.40q: %v", c2.name, err)
 			}
 		case "ValidationException":
-			e := wantErr[*ssmtypes.ValidationException](t, err)
+			wantErr[*ssmtypes.ValidationException](t, err)
 			if strings.HasPrefix(c2.name, "ssm") || strings.HasPrefix(c2.name, "/SSM") || strings.Contains(c2.name, "/acme") {
-				wantMessage(t, e, msgSSMInvalidName)
+				wantMessage(t, err, msgSSMInvalidName)
 			}
 		case "AccessDeniedException":
 			wantErr[*ssmtypes.AccessDeniedException](t, err)
@@ -365,7 +365,10 @@ func TestSSMGetParametersByPath(t *testing.T) {
 		{&ssm.GetParametersByPathInput{Path: aws.String("/app"), MaxResults: aws.Int32(11)},
 			func(err error) { wantErr[*ssmtypes.ValidationException](t, err) }},
 		{&ssm.GetParametersByPathInput{Path: aws.String("app")},
-			func(err error) { wantErr[*ssmtypes.ValidationException](t, err); wantMessage(t, err, "must begin with a forward slash") }},
+			func(err error) {
+				wantErr[*ssmtypes.ValidationException](t, err)
+				wantMessage(t, err, "must begin with a forward slash")
+			}},
 		{&ssm.GetParametersByPathInput{Path: aws.String("/app"), NextToken: aws.String("garbage")},
 			func(err error) { wantErr[*ssmtypes.InvalidNextToken](t, err) }},
 		{&ssm.GetParametersByPathInput{Path: aws.String("/app"), ParameterFilters: []ssmtypes.ParameterStringFilter{{Key: aws.String("Name"), Values: []string{"x"}}}},

@@ -80,11 +80,11 @@ func (l tagList) toMap() map[string]string {
 	return m
 }
 
-// validateTags checks tag members against the model: keys 1-128 and values
-// 0-256 characters.
-func validateTags(v *validation, tags []tagJSON, member string) {
+// validateTags checks the Tags member against the model: keys 1-128 and
+// values 0-256 characters.
+func validateTags(v *validation, tags []tagJSON) {
 	for i, t := range tags {
-		prefix := member + "." + strconv.Itoa(i+1) + ".member."
+		prefix := "tags." + strconv.Itoa(i+1) + ".member."
 		v.required(t.Key, prefix+"key")
 		v.length(t.Key, prefix+"key", 1, 128)
 		v.required(t.Value, prefix+"value")
@@ -127,5 +127,3 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
-
-func ptr[T any](v T) *T { return &v }

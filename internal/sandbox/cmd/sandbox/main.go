@@ -1,18 +1,30 @@
-// Command sandbox runs the Heroku Platform API sandbox (and, later, the AWS
-// sandbox) on loopback, for humans, `make demo` and benchmarks.
+// Command sandbox runs the Heroku Platform API sandbox and the AWS sandbox
+// (SSM Parameter Store and Secrets Manager, package awsapi) on loopback, for
+// humans, `make demo` and benchmarks.
 //
 //	go run ./internal/sandbox/cmd/sandbox --fixture FILE --heroku-addr 127.0.0.1:PORT \
 //	    [--aws-addr 127.0.0.1:PORT] [--latency 50ms] [--rate-limit 4500] \
-//	    [--rate-limit-refill 75] [--api-key K] [--print-env-file PATH]
+//	    [--rate-limit-refill 75] [--api-key K] [--print-env-file PATH] \
+//	    [--aws-region us-east-1] [--ssm-put-tps 3] [--ssm-put-burst 0] \
+//	    [--ssm-get-tps 40] [--ssm-delete-tps 10] [--secretsmanager-write-tps 50] \
+//	    [--secretsmanager-read-tps 10000] [--ssm-max-standard-parameters 10000]
 //
 // Once listening it prints shell export lines for HEROKU_API_URL,
-// HEROKU_DATA_API_URL, HEROKU_API_KEY and the AWS settings, so that
+// HEROKU_DATA_API_URL, HEROKU_API_KEY, AWS_ENDPOINT_URL, AWS_REGION (and
+// AWS_DEFAULT_REGION, which the aws CLI v1 and boto3 read), AWS_ACCESS_KEY_ID
+// and AWS_SECRET_ACCESS_KEY, so that
 //
 //	eval "$(go run ./internal/sandbox/cmd/sandbox ... &)"
 //
-// style use works; --print-env-file writes the same lines to a file, for
-// scripts that run the sandbox in the background. Requests are logged to
-// stderr (method, path, status; never bodies). SIGINT or SIGTERM stops it.
+// style use works, and the provider, the aws CLI and boto3 all reach the
+// sandboxes; --print-env-file writes the same lines to a file, for scripts
+// that run the sandbox in the background. The AWS sandbox accepts any
+// SigV4-signed request whatever the key. --aws-addr "" turns it off. A TPS
+// flag set to a negative value turns that quota off.
+//
+// Requests are logged to stderr: method, path, status and, for AWS, the
+// X-Amz-Target operation; never headers or bodies, which carry the API key,
+// config var values and secrets. SIGINT or SIGTERM stops it.
 package main
 
 import (
@@ -30,6 +42,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/awsapi"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
 )
 
@@ -48,6 +61,30 @@ type config struct {
 	rateRefill   float64
 	apiKey       string
 	printEnvFile string
+
+	awsRegion      string
+	ssmPutTPS      float64
+	ssmPutBurst    int
+	ssmGetTPS      float64
+	ssmDeleteTPS   float64
+	smWriteTPS     float64
+	smReadTPS      float64
+	ssmMaxStandard int
+}
+
+// awsOptions are the AWS sandbox's options from the flags.
+func (c config) awsOptions() awsapi.Options {
+	return awsapi.Options{
+		Region:                c.awsRegion,
+		SSMPutTPS:             c.ssmPutTPS,
+		SSMPutBurst:           c.ssmPutBurst,
+		SSMGetTPS:             c.ssmGetTPS,
+		SSMDeleteTPS:          c.ssmDeleteTPS,
+		SecretsWriteTPS:       c.smWriteTPS,
+		SecretsReadTPS:        c.smReadTPS,
+		MaxStandardParameters: c.ssmMaxStandard,
+		Latency:               c.latency,
+	}
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -56,12 +93,20 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.fixture, "fixture", "", "Heroku fixture `file` (JSON; see package herokuapi). Default: the shipped internal/sandbox/herokuapi/testdata/sample.json.")
 	fs.StringVar(&c.herokuAddr, "heroku-addr", "127.0.0.1:0", "`address` for the Heroku Platform API sandbox; port 0 picks a free port.")
-	fs.StringVar(&c.awsAddr, "aws-addr", "", "`address` reserved for the AWS sandbox (not served yet).")
-	fs.DurationVar(&c.latency, "latency", 0, "latency added to every Heroku request, for example 50ms.")
+	fs.StringVar(&c.awsAddr, "aws-addr", "127.0.0.1:0", "`address` for the AWS sandbox (SSM, Secrets Manager); port 0 picks a free port, \"\" turns it off.")
+	fs.DurationVar(&c.latency, "latency", 0, "latency added to every Heroku and AWS request, for example 50ms.")
 	fs.IntVar(&c.rateLimit, "rate-limit", herokuapi.DefaultRateLimitBucket, "Heroku rate-limit bucket size in tokens.")
 	fs.Float64Var(&c.rateRefill, "rate-limit-refill", herokuapi.DefaultRateLimitRefillPerMinute, "Heroku rate-limit refill in tokens per minute.")
 	fs.StringVar(&c.apiKey, "api-key", "", "API key to accept. Default: the fixture's api_key, else \""+herokuapi.DefaultAPIKey+"\".")
 	fs.StringVar(&c.printEnvFile, "print-env-file", "", "also write the export lines to this `file`.")
+	fs.StringVar(&c.awsRegion, "aws-region", awsapi.DefaultRegion, "the `region` the AWS sandbox answers for (requests signed for another region fail).")
+	fs.Float64Var(&c.ssmPutTPS, "ssm-put-tps", awsapi.DefaultSSMPutTPS, "SSM PutParameter quota in requests per second; negative turns it off.")
+	fs.IntVar(&c.ssmPutBurst, "ssm-put-burst", 0, "SSM PutParameter bucket size; 0 means one second's worth.")
+	fs.Float64Var(&c.ssmGetTPS, "ssm-get-tps", awsapi.DefaultSSMGetTPS, "quota shared by SSM GetParameter(s), GetParametersByPath and DescribeParameters, per second.")
+	fs.Float64Var(&c.ssmDeleteTPS, "ssm-delete-tps", awsapi.DefaultSSMDeleteTPS, "quota shared by SSM DeleteParameter(s) and the tagging calls, per second.")
+	fs.Float64Var(&c.smWriteTPS, "secretsmanager-write-tps", awsapi.DefaultSecretsWriteTPS, "quota shared by the Secrets Manager writes (CreateSecret, PutSecretValue, ...), per second.")
+	fs.Float64Var(&c.smReadTPS, "secretsmanager-read-tps", awsapi.DefaultSecretsReadTPS, "quota shared by Secrets Manager GetSecretValue and DescribeSecret, per second.")
+	fs.IntVar(&c.ssmMaxStandard, "ssm-max-standard-parameters", awsapi.DefaultMaxStandardParameters, "Standard-tier parameter quota; one more fails with ParameterLimitExceeded.")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -76,6 +121,20 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.latency < 0 {
 		return c, errors.New("--latency must not be negative")
+	}
+	for name, v := range map[string]float64{
+		"--ssm-put-tps": c.ssmPutTPS, "--ssm-get-tps": c.ssmGetTPS, "--ssm-delete-tps": c.ssmDeleteTPS,
+		"--secretsmanager-write-tps": c.smWriteTPS, "--secretsmanager-read-tps": c.smReadTPS,
+	} {
+		if v == 0 {
+			return c, fmt.Errorf("%s must not be 0 (use a negative value to turn the quota off)", name)
+		}
+	}
+	if c.ssmMaxStandard < 1 {
+		return c, errors.New("--ssm-max-standard-parameters must be at least 1")
+	}
+	if err := c.awsOptions().Validate(); err != nil {
+		return c, err
 	}
 	return c, nil
 }
@@ -120,22 +179,46 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	herokuURL := "http://" + ln.Addr().String()
-	httpServer := &http.Server{
+	servers := []*http.Server{{
 		Handler:           logRequests(srv, logger),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          logger,
-	}
-	served := make(chan error, 1)
-	go func() { served <- httpServer.Serve(ln) }()
+	}}
+	listeners := []net.Listener{ln}
 
+	var awsSrv *awsapi.Server
+	awsURL := ""
 	if cfg.awsAddr != "" {
-		logger.Printf("note: --aws-addr %s is reserved for the AWS sandbox, which is not available yet; nothing listens there", cfg.awsAddr)
+		awsLn, err := net.Listen("tcp", cfg.awsAddr)
+		if err != nil {
+			logger.Print(err)
+			_ = ln.Close()
+			return 1
+		}
+		awsURL = "http://" + awsLn.Addr().String()
+		awsSrv = awsapi.New(cfg.awsOptions())
+		servers = append(servers, &http.Server{
+			Handler:           logRequests(awsSrv, logger),
+			ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog:          logger,
+		})
+		listeners = append(listeners, awsLn)
 	}
-	env := exportLines(herokuURL, srv.APIKey(), cfg.awsAddr)
+	served := make(chan error, len(servers))
+	for i, hs := range servers {
+		go func() { served <- hs.Serve(listeners[i]) }()
+	}
+	closeAll := func() {
+		for _, hs := range servers {
+			_ = hs.Close()
+		}
+	}
+
+	env := exportLines(herokuURL, srv.APIKey(), awsURL, cfg.awsRegion)
 	if cfg.printEnvFile != "" {
 		if err := os.WriteFile(cfg.printEnvFile, []byte(env), 0o600); err != nil {
 			logger.Print(err)
-			_ = httpServer.Close()
+			closeAll()
 			return 1
 		}
 	}
@@ -143,45 +226,61 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		logger.Print(err)
 	}
 	logger.Printf("Heroku Platform API sandbox listening on %s (%d apps)", herokuURL, len(fixture.Apps))
+	if awsSrv != nil {
+		logger.Printf("AWS sandbox (SSM, Secrets Manager) listening on %s for region %s", awsURL, awsSrv.Region())
+	}
 
-	// The request log is for tests; a long-running process drops it.
+	// The request logs are for tests; a long-running process drops them.
 	ticker := time.NewTicker(time.Minute)
 	defer ticker.Stop()
 	for {
 		select {
 		case err := <-served:
 			logger.Print(err)
+			closeAll()
 			return 1
 		case <-ticker.C:
 			srv.ResetRequests()
+			if awsSrv != nil {
+				awsSrv.ResetRequests()
+			}
 		case <-ctx.Done():
 			shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			if err := httpServer.Shutdown(shutdownCtx); err != nil {
-				logger.Print(err)
-				return 1
+			code := 0
+			for _, hs := range servers {
+				if err := hs.Shutdown(shutdownCtx); err != nil {
+					logger.Print(err)
+					code = 1
+				}
 			}
 			logger.Print("stopped")
-			return 0
+			return code
 		}
 	}
 }
 
+// sandboxAccessKey is the access key (and secret key) printed for AWS
+// clients. The AWS sandbox accepts any key; the SDKs just need one.
+const sandboxAccessKey = "sandbox"
+
 // exportLines are the shell lines that point clients at the sandboxes.
-func exportLines(herokuURL, apiKey, awsAddr string) string {
+// awsURL is empty when the AWS sandbox is off.
+func exportLines(herokuURL, apiKey, awsURL, awsRegion string) string {
 	var b strings.Builder
 	export := func(name, value string) { fmt.Fprintf(&b, "export %s=%s\n", name, shellQuote(value)) }
 	export("HEROKU_API_URL", herokuURL)
 	// The Data API sandbox will share the Platform API listener.
 	export("HEROKU_DATA_API_URL", herokuURL)
 	export("HEROKU_API_KEY", apiKey)
-	// Placeholders until the AWS sandbox lands.
-	if awsAddr != "" {
-		export("AWS_ENDPOINT_URL", "http://"+awsAddr)
+	if awsURL != "" {
+		export("AWS_ENDPOINT_URL", awsURL)
 	}
-	export("AWS_REGION", "us-east-1")
-	export("AWS_ACCESS_KEY_ID", "sandbox")
-	export("AWS_SECRET_ACCESS_KEY", "sandbox")
+	export("AWS_REGION", awsRegion)
+	// The aws CLI v1 and boto3 read AWS_DEFAULT_REGION, not AWS_REGION.
+	export("AWS_DEFAULT_REGION", awsRegion)
+	export("AWS_ACCESS_KEY_ID", sandboxAccessKey)
+	export("AWS_SECRET_ACCESS_KEY", sandboxAccessKey)
 	return b.String()
 }
 
@@ -216,13 +315,23 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// logRequests logs method, path, status and duration of every request; never
-// headers or bodies, which carry the API key and config var values.
+// logRequests logs method, path, status and duration of every request, and
+// the X-Amz-Target operation of AWS JSON calls; never other headers or
+// bodies, which carry credentials, config var values and secrets.
 func logRequests(next http.Handler, logger *log.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		logger.Printf("%s %s %d %s", r.Method, r.URL.EscapedPath(), rec.status, time.Since(start).Round(time.Millisecond))
+		op := ""
+		if target := r.Header.Get("X-Amz-Target"); target != "" {
+			op = " " + strings.Map(func(c rune) rune {
+				if c < 0x21 || c > 0x7e {
+					return -1
+				}
+				return c
+			}, target[:min(len(target), 100)])
+		}
+		logger.Printf("%s %s%s %d %s", r.Method, r.URL.EscapedPath(), op, rec.status, time.Since(start).Round(time.Millisecond))
 	})
 }

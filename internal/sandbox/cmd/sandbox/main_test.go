@@ -11,6 +11,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 )
 
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of run.
@@ -56,8 +62,8 @@ func TestRun(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{
-			"--heroku-addr", "127.0.0.1:0", "--aws-addr", "127.0.0.1:4566",
-			"--api-key", "k3y", "--rate-limit", "10", "--latency", "1ms",
+			"--heroku-addr", "127.0.0.1:0", "--aws-addr", "127.0.0.1:0",
+			"--api-key", "k3y", "--rate-limit", "10", "--latency", "1ms", "--ssm-put-tps", "100",
 			"--print-env-file", envFile,
 		}, &stdout, &stderr)
 	}()
@@ -76,7 +82,7 @@ func TestRun(t *testing.T) {
 	}
 	env := parseEnv(t, string(data))
 	for k, want := range map[string]string{
-		"HEROKU_API_KEY": "k3y", "AWS_ENDPOINT_URL": "http://127.0.0.1:4566", "AWS_REGION": "us-east-1",
+		"HEROKU_API_KEY": "k3y", "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
 		"AWS_ACCESS_KEY_ID": "sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox",
 	} {
 		if env[k] != want {
@@ -84,7 +90,8 @@ func TestRun(t *testing.T) {
 		}
 	}
 	base := env["HEROKU_API_URL"]
-	if !strings.HasPrefix(base, "http://127.0.0.1:") || env["HEROKU_DATA_API_URL"] != base {
+	if !strings.HasPrefix(base, "http://127.0.0.1:") || env["HEROKU_DATA_API_URL"] != base ||
+		!strings.HasPrefix(env["AWS_ENDPOINT_URL"], "http://127.0.0.1:") || env["AWS_ENDPOINT_URL"] == base {
 		t.Fatalf("URLs: %v", env)
 	}
 	if info, err := os.Stat(envFile); err != nil || info.Mode().Perm() != 0o600 {
@@ -104,6 +111,27 @@ func TestRun(t *testing.T) {
 		t.Fatalf("GET config-vars: %d %v, RateLimit-Remaining %q", resp.StatusCode, err, resp.Header.Get("RateLimit-Remaining"))
 	}
 
+	// The AWS sandbox answers real SDK clients configured from the exports.
+	const secret = "canary-secret-9c1e"
+	awsCfg, err := awsconfig.LoadDefaultConfig(context.Background(),
+		awsconfig.WithRegion(env["AWS_REGION"]),
+		awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], "")),
+		awsconfig.WithSharedConfigFiles([]string{}), awsconfig.WithSharedCredentialsFiles([]string{}),
+		awsconfig.WithRetryer(func() aws.Retryer { return aws.NopRetryer{} }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := ssm.NewFromConfig(awsCfg, func(o *ssm.Options) { o.BaseEndpoint = aws.String(env["AWS_ENDPOINT_URL"]) })
+	if _, err := client.PutParameter(context.Background(), &ssm.PutParameterInput{
+		Name: aws.String("/demo/TOKEN"), Value: aws.String(secret), Type: ssmtypes.ParameterTypeSecureString,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := client.GetParameter(context.Background(), &ssm.GetParameterInput{Name: aws.String("/demo/TOKEN"), WithDecryption: aws.Bool(true)})
+	if err != nil || aws.ToString(got.Parameter.Value) != secret {
+		t.Fatalf("GetParameter: %v %v", got, err)
+	}
+
 	cancel()
 	select {
 	case code := <-done:
@@ -118,8 +146,13 @@ func TestRun(t *testing.T) {
 		t.Errorf("stdout %q differs from the env file %q", stdout.String(), data)
 	}
 	logs := stderr.String()
-	if !strings.Contains(logs, "GET /apps/acme-api/config-vars 200") || !strings.Contains(logs, "reserved for the AWS sandbox") {
-		t.Errorf("stderr lacks the request log or AWS note:\n%s", logs)
+	for _, want := range []string{"GET /apps/acme-api/config-vars 200", "POST / AmazonSSM.PutParameter 200", "POST / AmazonSSM.GetParameter 200", "AWS sandbox (SSM, Secrets Manager) listening on " + env["AWS_ENDPOINT_URL"]} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, logs)
+		}
+	}
+	if strings.Contains(logs, secret) {
+		t.Error("stderr leaks a parameter value")
 	}
 	for _, v := range vars {
 		if v != nil && len(*v) > 8 && strings.Contains(logs, *v) {
@@ -143,6 +176,10 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"extra"}, 2},
 		{[]string{"--fixture", filepath.Join(t.TempDir(), "missing.json")}, 1},
 		{[]string{"--heroku-addr", "256.0.0.1:99999"}, 1},
+		{[]string{"--aws-addr", "256.0.0.1:99999"}, 1},
+		{[]string{"--ssm-put-tps", "0"}, 2},
+		{[]string{"--ssm-max-standard-parameters", "0"}, 2},
+		{[]string{"--aws-region", "moon"}, 2},
 	} {
 		var out, errOut syncBuffer
 		if code := run(context.Background(), c.args, &out, &errOut); code != c.code {
@@ -166,5 +203,33 @@ func TestShellQuote(t *testing.T) {
 		if got := shellQuote(in); got != want {
 			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestRunWithoutAWS: --aws-addr "" keeps the Heroku sandbox alone.
+func TestRunWithoutAWS(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"--aws-addr", ""}, &stdout, &stderr) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stdout.String(), "AWS_SECRET_ACCESS_KEY") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no export lines; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	env := parseEnv(t, stdout.String())
+	if _, ok := env["AWS_ENDPOINT_URL"]; ok || env["AWS_REGION"] != "us-east-1" || env["HEROKU_API_URL"] == "" {
+		t.Errorf("env = %v", env)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit code %d; stderr:\n%s", code, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "AWS sandbox") {
+		t.Errorf("stderr mentions an AWS sandbox:\n%s", stderr.String())
 	}
 }
