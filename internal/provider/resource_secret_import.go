@@ -412,7 +412,6 @@ func keysValue(keys map[string]secretimport.KeyState) (types.Map, types.Map) {
 	objs := map[string]attr.Value{}
 	arns := map[string]attr.Value{}
 	for k, st := range keys {
-		st := st
 		objs[k] = keyObject(&st.Name, &st.Version, &st.Fingerprint, &st.ARN, &st.Tier)
 		arns[k] = types.StringValue(st.ARN)
 	}
@@ -561,8 +560,8 @@ func (r *secretImportResource) ModifyPlan(ctx context.Context, req resource.Modi
 		planned[key] = secretimport.KeyState{Name: name, Fingerprint: fp, Tier: tier}
 		// Unchanged keys keep everything. In JSON mode any change gives the
 		// one secret a new version, so every key's version is unknown.
-		if had && !changed[key] && !(anyChange && dest.Kind == secretimport.KindSecretsManager) {
-			st := st
+		newJSONVersion := anyChange && dest.Kind == secretimport.KindSecretsManager
+		if had && !changed[key] && !newJSONVersion {
 			objs[key] = keyObject(&st.Name, &st.Version, &st.Fingerprint, &st.ARN, &st.Tier)
 			arns[key] = types.StringValue(st.ARN)
 			continue
