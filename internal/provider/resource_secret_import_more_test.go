@@ -183,8 +183,15 @@ resource "heroku2aws_secret_import" "pervar" {
 				ConfigStateChecks: []statecheck.StateCheck{sandboxCheck(live(v2))},
 			},
 			{
+				// Drift: A changed and D deleted outside Terraform.
 				PreConfig: func() {
-					if _, err := smClient(awsURL).DeleteSecret(context.Background(), &secretsmanager.DeleteSecretInput{
+					c := smClient(awsURL)
+					if _, err := c.PutSecretValue(context.Background(), &secretsmanager.PutSecretValueInput{
+						SecretId: aws.String("acme/prod/A"), SecretString: aws.String("tampered"),
+					}); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := c.DeleteSecret(context.Background(), &secretsmanager.DeleteSecretInput{
 						SecretId: aws.String("acme/prod/D"), ForceDeleteWithoutRecovery: aws.Bool(true),
 					}); err != nil {
 						t.Fatal(err)
