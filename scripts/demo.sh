@@ -78,7 +78,7 @@ step "Inventory of $app"
 terraform -chdir="$work/inventory" output -no-color 2>/dev/null
 
 tf_version=$(terraform version -json | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p')
-if [ "$(printf '%s\n%s\n' 1.11.0 "$tf_version" | sort -V | head -n1)" != "1.11.0" ]; then
+if [ "$(printf '%s\n%s\n' 1.11.0 "$tf_version" | sort -V | sed -n 1p)" != "1.11.0" ]; then
   echo
   echo "Terraform $tf_version is older than 1.11: skipping the config var import (it uses write-only arguments)."
 else
@@ -102,12 +102,12 @@ else
     { cat "$work/replan.out"; echo "demo: the second plan is not empty" >&2; exit 1; }
 
   step "The state holds fingerprints, not values"
-  secret=$(sed -n 's/.*"SECRET_KEY_BASE": *"\([^"]*\)".*/\1/p' "$fixture" | head -n1)
+  secret=$(sed -n 's/.*"SECRET_KEY_BASE": *"\([^"]*\)".*/\1/p' "$fixture" | sed -n 1p)
   if [ -n "$secret" ] && grep -qF "$secret" "$work/migration/terraform.tfstate"; then
     echo "demo: SECRET_KEY_BASE's value was found in the state" >&2
     exit 1
   fi
-  grep -o '"fingerprint": "[^"]*"' "$work/migration/terraform.tfstate" | head -n 3
+  grep -o '"fingerprint": "[^"]*"' "$work/migration/terraform.tfstate" | sed -n 1,3p
   echo "SECRET_KEY_BASE's value appears nowhere in terraform.tfstate."
 fi
 
