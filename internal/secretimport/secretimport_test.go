@@ -4,12 +4,14 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
 )
 
 func TestShapeFiltersThenRenames(t *testing.T) {
 	t.Parallel()
 	values := map[string]string{"DATABASE_URL": "db", "SECRET_KEY_BASE": "skb", "AWS_REGION": "r", "API_TOKEN": "tok"}
-	got, problems := Shape{Exclude: []string{"AWS_*"}, Rename: map[string]string{"DATABASE_URL": "LEGACY_DATABASE_URL"}}.Apply(values)
+	got, problems := Shape{Filter: inventory.Filter{Exclude: []string{"AWS_*"}}, Rename: map[string]string{"DATABASE_URL": "LEGACY_DATABASE_URL"}}.Apply(values)
 	if len(problems) != 0 {
 		t.Fatal(problems)
 	}
@@ -17,7 +19,7 @@ func TestShapeFiltersThenRenames(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %v", got)
 	}
-	got, _ = Shape{Include: []string{"API_*", "SECRET_KEY_BASE"}}.Apply(values)
+	got, _ = Shape{Filter: inventory.Filter{Include: []string{"API_*", "SECRET_KEY_BASE"}}}.Apply(values)
 	if !reflect.DeepEqual(sortedKeys(got), []string{"API_TOKEN", "SECRET_KEY_BASE"}) {
 		t.Fatalf("include: %v", got)
 	}

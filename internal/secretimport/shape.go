@@ -2,15 +2,17 @@ package secretimport
 
 import (
 	"fmt"
-	"path"
 	"sort"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
 )
 
 // Shape selects and renames config vars before they are written.
 type Shape struct {
-	// Include keeps only matching names (exact or path.Match globs); empty
-	// keeps all. Exclude drops matching names after Include.
-	Include, Exclude []string
+	// Filter's Include keeps only matching names (exact or path.Match
+	// globs), and its Exclude drops matching names after Include: the same
+	// rules as the heroku2aws_config_vars filters.
+	inventory.Filter
 	// Rename maps a config var name to the key written for it.
 	Rename map[string]string
 }
@@ -37,10 +39,7 @@ func (s Shape) Apply(values map[string]string) (map[string]string, []Problem) {
 	from := map[string]string{} // key → config var it came from
 	var problems []Problem
 	for _, name := range sortedKeys(values) {
-		if len(s.Include) > 0 && !matchAny(s.Include, name) {
-			continue
-		}
-		if matchAny(s.Exclude, name) {
+		if !s.Keep(name) {
 			continue
 		}
 		key := name
@@ -73,18 +72,6 @@ func (s Shape) UnusedRenames(values map[string]string) []string {
 		}
 	}
 	return unused
-}
-
-func matchAny(patterns []string, name string) bool {
-	for _, p := range patterns {
-		if p == name {
-			return true
-		}
-		if ok, _ := path.Match(p, name); ok {
-			return true
-		}
-	}
-	return false
 }
 
 // Prepare shapes values for a destination: Shape.Apply, then, for the
