@@ -1,7 +1,8 @@
 # The migration of one Heroku app, as far as this provider version goes:
-# config vars into SSM Parameter Store, never stored in the plan or state.
-# `make demo` applies it against the local sandboxes. Later releases add the
-# database restore and the DNS cutover here.
+# config vars into SSM Parameter Store (never stored in the plan or state),
+# and a weighted DNS pair that moves traffic from Heroku to AWS step by step.
+# `make demo` applies it against the local sandboxes. A later release adds
+# the database restore here.
 terraform {
   required_version = ">= 1.11"
   required_providers {
@@ -61,6 +62,58 @@ resource "heroku2aws_secret_import" "config_vars" {
       source      = "heroku"
     }
   }
+}
+
+variable "zone_id" {
+  description = "Route 53 hosted zone of hostname. Leave null to skip the DNS cutover."
+  type        = string
+  default     = null
+}
+
+variable "hostname" {
+  description = "Custom domain of the app to cut over; its Heroku DNS target comes from heroku2aws_domains."
+  type        = string
+  default     = "api.acme.com"
+}
+
+variable "aws_target" {
+  description = "DNS name of the AWS side, such as the load balancer's."
+  type        = string
+  default     = "acme-alb-1234567890.us-east-1.elb.amazonaws.com"
+}
+
+variable "aws_weight" {
+  description = "Share of traffic for AWS out of 100: step it 0, 10, 50, 100 (and back to roll back)."
+  type        = number
+  default     = 0
+}
+
+data "heroku2aws_domains" "this" {
+  app = data.heroku2aws_app.this.id
+}
+
+resource "heroku2aws_weighted_dns_record" "cutover" {
+  count   = var.zone_id == null ? 0 : 1
+  zone_id = var.zone_id
+  name    = var.hostname
+  ttl     = 60
+
+  heroku {
+    target = one([for d in data.heroku2aws_domains.this.domains : d.cname if d.hostname == var.hostname])
+    weight = 100 - var.aws_weight
+  }
+
+  aws {
+    target = var.aws_target
+    weight = var.aws_weight
+  }
+}
+
+output "traffic" {
+  description = "Where the hostname's traffic goes, by Route 53's rule."
+  value = var.zone_id == null ? null : format("%s: heroku %.0f%% / aws %.0f%% (change %s, %s)", var.hostname,
+    heroku2aws_weighted_dns_record.cutover[0].heroku_traffic_percent, heroku2aws_weighted_dns_record.cutover[0].aws_traffic_percent,
+  heroku2aws_weighted_dns_record.cutover[0].change_id, heroku2aws_weighted_dns_record.cutover[0].status)
 }
 
 output "parameter_arns" {

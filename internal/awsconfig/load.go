@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -129,9 +130,9 @@ func newRetryer(maxAttempts int) aws.Retryer {
 type Clients struct {
 	SSM            *ssm.Client
 	SecretsManager *secretsmanager.Client
-	// Route 53 (internal/dnscutover), ECS and CloudWatch Logs
-	// (internal/pgrestore) join here, each built with its <Service>Options
-	// helper so that Settings.Endpoints applies.
+	Route53        *route53.Client
+	// ECS and CloudWatch Logs (internal/pgrestore) join here, each built
+	// with its <Service>Options helper so that Settings.Endpoints applies.
 }
 
 // NewClients builds the service clients for cfg (from Load) and s. It makes
@@ -140,7 +141,15 @@ func NewClients(cfg aws.Config, s Settings) *Clients {
 	return &Clients{
 		SSM:            ssm.NewFromConfig(cfg, SSMOptions(s)),
 		SecretsManager: secretsmanager.NewFromConfig(cfg, SecretsManagerOptions(s)),
+		Route53:        route53.NewFromConfig(cfg, Route53Options(s)),
 	}
+}
+
+// Route53Options applies Settings.Endpoints.Route53 to a Route 53 client.
+// Route 53 is a global service: the SDK signs for us-east-1 whatever the
+// configured region.
+func Route53Options(s Settings) func(*route53.Options) {
+	return func(o *route53.Options) { setBaseEndpoint(&o.BaseEndpoint, s.Endpoints.Route53) }
 }
 
 // SSMOptions applies Settings.Endpoints.SSM to an SSM client. Without it the

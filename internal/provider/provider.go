@@ -274,6 +274,7 @@ func (p *heroku2awsProvider) Configure(ctx context.Context, req provider.Configu
 func (p *heroku2awsProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newSecretImportResource,
+		newWeightedDNSRecordResource,
 	}
 }
 
