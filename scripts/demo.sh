@@ -9,7 +9,9 @@
 # 4. prints the inventory: formation, add-ons, domains, config var names;
 # 5. starts the AWS sandbox beside it and applies examples/migration: the
 #    app's config vars go into SSM through the write-only path, then a second
-#    plan shows no changes and the state is searched for a secret value.
+#    plan shows no changes and the state is searched for a secret value;
+# 6. cuts api.acme.com over with a weighted Route 53 pair in the sandbox
+#    zone: 100/0, 90/10, 0/100, one change batch per step.
 #
 # Everything lives in one temp directory that is removed on exit.
 set -euo pipefail
@@ -39,6 +41,7 @@ go build -o "$work/sandbox" ./internal/sandbox/cmd/sandbox
 
 step "Starting the Heroku sandbox with $fixture"
 "$work/sandbox" --fixture "$fixture" --heroku-addr 127.0.0.1:0 --aws-addr 127.0.0.1:0 \
+  --route53-zone acme.com --route53-sync-delay 1s \
   --print-env-file "$work/sandbox.env" >"$work/sandbox.out" 2>"$work/sandbox.log" &
 sandbox_pid=$!
 for _ in $(seq 1 100); do
@@ -109,6 +112,17 @@ else
   fi
   grep -o '"fingerprint": "[^"]*"' "$work/migration/terraform.tfstate" | sed -n 1,3p
   echo "SECRET_KEY_BASE's value appears nowhere in terraform.tfstate."
+
+  step "DNS cutover of api.acme.com in the sandbox zone ${HEROKU2AWS_ZONE_ID:-?}"
+  for weight in 0 10 100; do
+    if ! terraform -chdir="$work/migration" apply -auto-approve -input=false -no-color \
+      -var "app=$app" -var "zone_id=$HEROKU2AWS_ZONE_ID" -var "aws_weight=$weight" >"$work/cutover.out" 2>&1; then
+      cat "$work/cutover.out" >&2
+      echo "demo: the cutover step to aws_weight=$weight failed" >&2
+      exit 1
+    fi
+    printf 'aws_weight=%-3s -> %s\n' "$weight" "$(terraform -chdir="$work/migration" output -raw traffic)"
+  done
 fi
 
 step "Requests the sandboxes served"

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -60,6 +61,9 @@ type providerData struct {
 	// secretLimits paces SSM and Secrets Manager calls at the aws block's
 	// rates. AWS meters per account and region, so every resource shares it.
 	secretLimits *secretimport.Limits
+	// zoneNames caches hosted zone id → name: a zone's name never changes,
+	// and every plan of a weighted DNS record needs it.
+	zoneNames sync.Map
 }
 
 // awsAccess is the provider's AWS side: the loaded configuration and its

@@ -267,7 +267,9 @@ func (r *weightedDNSRecordResource) ModifyPlan(ctx context.Context, req resource
 
 	zoneName := ""
 	if known && r.data != nil {
-		if engine := r.engine("Error Planning Weighted DNS Record", &resp.Diagnostics); engine != nil {
+		if cached, ok := r.data.zoneNames.Load(pair.ZoneID); ok {
+			zoneName, _ = cached.(string)
+		} else if engine := r.engine("Error Planning Weighted DNS Record", &resp.Diagnostics); engine != nil {
 			name, err := engine.ZoneName(ctx, pair.ZoneID)
 			var nsz *r53types.NoSuchHostedZone
 			switch {
@@ -280,6 +282,7 @@ func (r *weightedDNSRecordResource) ModifyPlan(ctx context.Context, req resource
 				return
 			}
 			zoneName = name
+			r.data.zoneNames.Store(pair.ZoneID, name)
 		}
 	}
 	if known {

@@ -53,7 +53,13 @@ func parseSigV4(r *http.Request) (sigV4Credential, *awsError) {
 
 // checkScope checks the credential scope against this endpoint: its
 // terminator, service and region, then the access key when one is set.
+// Route 53 is global and signed for us-east-1; but the SDKs sign for the
+// client's region when given a custom endpoint, so Options.Region passes
+// too.
 func (s *Server) checkScope(cred sigV4Credential, service string) *awsError {
+	if service == route53Service.signingName && cred.region == route53SigningRegion {
+		cred.region = s.region
+	}
 	switch {
 	case cred.terminator != "aws4_request":
 		return errInvalidSignature("Credential should be scoped with a valid terminator: 'aws4_request', not '" + cred.terminator + "'.")

@@ -1,8 +1,9 @@
 // Package awsapi is a wire-faithful fake of AWS Systems Manager Parameter
-// Store and AWS Secrets Manager: one http.Handler, for tests (in-process
-// through Start), benchmarks and the sandbox command. It speaks AWS JSON 1.1
-// as the real endpoints do, enforces their name, size and tier rules and
-// their request quotas, and fails with their error codes, so that the real
+// Store, AWS Secrets Manager and Amazon Route 53: one http.Handler, for
+// tests (in-process through Start), benchmarks and the sandbox command. It
+// speaks AWS JSON 1.1 (SSM, Secrets Manager) and REST-XML (Route 53) as the
+// real endpoints do, enforces their name, size and tier rules and their
+// request quotas, and fails with their error codes, so that the real
 // aws-sdk-go-v2 clients and the aws CLI accept every answer, errors
 // included. The SDK's typed errors work with errors.As:
 //
@@ -10,16 +11,17 @@
 //	var nf *types.ParameterNotFound
 //	errors.As(err, &nf) // true
 //
-// Services are separate files (ssm.go, secretsmanager.go) sharing the
-// router, the SigV4 check, the quotas and the injected failures; Route 53
-// (REST-XML, routed by path) and ECS are meant to join them the same way.
+// Services are separate files (ssm.go, secretsmanager.go, route53*.go)
+// sharing the router, the SigV4 check, the quotas and the injected
+// failures; ECS is meant to join them the same way.
 //
 // # Protocol
 //
-// Every call is POST / with Content-Type application/x-amz-json-1.1 and an
-// X-Amz-Target header, "AmazonSSM.<Operation>" or
-// "secretsmanager.<Operation>". Every answer carries x-amzn-RequestId.
-// Errors are {"__type": CODE, "message": TEXT} with status 400 (500 for
+// An AWS JSON call is POST / with Content-Type application/x-amz-json-1.1
+// and an X-Amz-Target header, "AmazonSSM.<Operation>" or
+// "secretsmanager.<Operation>". A request without X-Amz-Target whose path
+// starts with /2013-04-01/ is a Route 53 call (see below). Every answer
+// carries x-amzn-RequestId. Errors are {"__type": CODE, "message": TEXT} with status 400 (500 for
 // internal errors, 503 for ServiceUnavailable); Secrets Manager spells the
 // member "Message", as it does. Timestamps are epoch seconds. Unknown JSON
 // members are ignored; members of the wrong type are a SerializationException.
@@ -130,13 +132,125 @@
 //     creation, ascending), Filters name and description (case-insensitive
 //     prefixes), tag-key, tag-value, all; a "!" prefix negates.
 //
+// # Route 53
+//
+// REST-XML under /2013-04-01/ in the namespace
+// https://route53.amazonaws.com/doc/2013-04-01/, answered as text/xml;
+// requests are signed for the service route53 in us-east-1 (Route 53 is
+// global; since the SDKs sign for the client's region when given a custom
+// endpoint, Options.Region is accepted too). Errors are
+//
+//	<ErrorResponse><Error><Type>Sender</Type><Code>CODE</Code><Message>TEXT</Message></Error><RequestId>ID</RequestId></ErrorResponse>
+//
+// with Type Receiver for 5xx; authentication failures use the XML codes
+// MissingAuthenticationToken (403), IncompleteSignature (400),
+// SignatureDoesNotMatch (403) and InvalidClientTokenId (403). Model
+// violations are InvalidInput, worded like the AWS validator ("1 validation
+// error detected: Value '300' at
+// 'changeBatch.changes.1.member.resourceRecordSet.weight' failed to
+// satisfy constraint: Member must have value less than or equal to 255").
+// Operations:
+//
+//   - CreateHostedZone (POST hostedzone): 201 with a Location header, the
+//     zone ("/hostedzone/Z" and 20 letters and digits), a PENDING
+//     ChangeInfo and a delegation set of four name servers shaped like
+//     Route 53's (ns-N.awsdns-NN.com, .net, .org, .co.uk); the apex gets
+//     an NS set (TTL 172800) and an SOA set (TTL 900). A CallerReference
+//     serves once, even after the zone is deleted
+//     (HostedZoneAlreadyExists, 409); several zones may share a name; a
+//     malformed name is InvalidDomainName; more than MaxHostedZones is
+//     TooManyHostedZones. Private zones (VPC) are not supported
+//     (InvalidInput), nor reusable delegation sets (NoSuchDelegationSet).
+//   - GetHostedZone, DeleteHostedZone (HostedZoneNotEmpty while records
+//     other than the apex SOA and NS remain), ListHostedZones (creation
+//     order, marker), ListHostedZonesByName (by name with the labels
+//     reversed, then ID; dnsname and hostedzoneid start the page). Pages
+//     hold MaxHostedZonesPerPage (100) at most. An unknown zone is
+//     NoSuchHostedZone (404) "No hosted zone found with ID: Z...".
+//   - ListResourceRecordSets: sorted as Route 53 sorts, by name with the
+//     labels reversed ("com.acme.api." with its trailing dot, so "-" sorts
+//     before "."), then type, then set identifier; name, type and
+//     identifier start the page (type needs name, identifier needs type);
+//     maxitems defaults to and is capped at MaxRecordSetsPerPage (300);
+//     IsTruncated with NextRecordName, NextRecordType and
+//     NextRecordIdentifier.
+//   - ChangeResourceRecordSets (POST hostedzone/ID/rrset, with or without
+//     the trailing slash the aws CLI sends): CREATE, DELETE and UPSERT,
+//     transactional. The batch is validated first (InvalidInput: the model
+//     constraints, then Route 53's "Invalid request: Expected exactly one
+//     of [AliasTarget, all of [TTL, and ResourceRecords], or
+//     TrafficPolicyInstanceId], but found none|more than one in Change with
+//     [Action=..., Name=..., Type=..., SetIdentifier=...]", the same for
+//     [Weight, Region, Failover, GeoLocation, MultiValueAnswer,
+//     GeoProximityLocation, or CidrRoutingConfig] when a SetIdentifier has
+//     no routing policy, "Invalid request: Missing field 'SetIdentifier'
+//     ..." when a policy has no SetIdentifier), then its size
+//     (MaxChangeBatchRecords ResourceRecord elements and
+//     MaxChangeBatchValueChars characters, an UPSERT counting twice). Then
+//     the changes apply in order to a copy of the zone, and the copy
+//     replaces the zone only if every change succeeded: a failed batch
+//     changes nothing, and DELETE A then CREATE CNAME of one name works.
+//     Every failed change is reported in one InvalidChangeBatch (400) whose
+//     Message is "[first, second]" and whose Messages list each text:
+//     "Tried to create resource record set [name='api.acme.com.',
+//     type='CNAME', set-identifier='aws'] but it already exists", "Tried to
+//     delete resource record set [...] but it was not found", "... but the
+//     values provided do not match the current values" (a DELETE must
+//     match TTL, values in any order, weight, routing, alias and health
+//     check exactly), "RRSet of type CNAME with DNS name acme.com. is not
+//     permitted at apex in zone acme.com.", "RRSet of type CNAME with DNS
+//     name x. is not permitted as it conflicts with other records with the
+//     same DNS name in zone z.", "RRSet of type A with DNS name x. is not
+//     permitted because a conflicting RRSet of type CNAME with the same DNS
+//     name already exists in zone z.", "RRSet with DNS name x., type T,
+//     SetIdentifier s cannot be created as a non-weighted set exists with
+//     the same name and type." and "RRSet with DNS name x., type T cannot
+//     be created as weighted sets exist with the same name and type." (sets
+//     of one name and type share one routing policy; their TTLs may
+//     differ), "RRSet with DNS name x. is not permitted in zone z.",
+//     "Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address
+//     (Value is not a valid IPv4 address) encountered with ..." (likewise
+//     AAAA, and TXT/SPF values not in quotes), "Duplicate Resource Record:
+//     'v'", "A HostedZone must contain at least one NS record for the zone
+//     itself." and the SOA equivalent, and for an alias whose target zone
+//     is a zone of this sandbox "Tried to create an alias that targets x.,
+//     type A in zone Z..., but that target was not found" or "... but the
+//     alias target name does not lie within the target zone". Aliases to
+//     other zones (load balancers such as Z35SXDOTRQ7X7K, CloudFront, S3)
+//     are accepted as they are. Two texts are the sandbox's own wording: a
+//     CNAME set with more than one value, and an SOA away from the apex.
+//     Options.Route53LegacyInvalidChangeBatch answers the older
+//     <InvalidChangeBatch><Messages>... body instead, which the SDKs decode
+//     with a customization (message "ChangeBatch errors occurred"; the aws
+//     CLI then shows no code).
+//   - GetChange: PENDING until Options.Route53SyncDelay (SetRoute53SyncDelay)
+//     has passed since the submission by Options.Now, then INSYNC; the
+//     answer that submits a change always says PENDING, as Route 53's does.
+//     Unknown IDs are NoSuchChange (404).
+//
+// Names are normalised: surrounding spaces trimmed, \DDD escapes decoded,
+// letters lowercased, the trailing dot added; answers escape characters
+// other than a-z, 0-9, "-", "_" and "." ("*.acme.com" lists as
+// "\052.acme.com."). Routing policies weighted, latency (Region), failover,
+// geolocation and multivalue answer are stored and listed; health check IDs
+// are stored unchecked; traffic policy instances, GeoProximityLocation and
+// CidrRoutingConfig are InvalidInput.
+//
+// With Options.Route53PriorRequestNotComplete (SetPriorRequestNotComplete),
+// a change batch or DeleteHostedZone on a zone whose previous change batch
+// is still PENDING fails with 400 PriorRequestNotComplete "The request was
+// rejected because Route 53 was still processing a prior request."; the
+// SDKs' standard retryer retries it, as it retries Throttling.
+//
 // # Quotas
 //
 // Each quota is a token bucket refilled continuously; an empty bucket
 // answers 400 {"__type":"ThrottlingException","message":"Rate exceeded"},
 // which the SDKs' standard retryer retries (SSM models the type; for Secrets
-// Manager it is a generic API error with that code). Defaults, settable in
-// Options, with Server.SetQuota and with the sandbox command's flags:
+// Manager it is a generic API error with that code); Route 53 answers 400
+// Throttling "Rate exceeded" in an ErrorResponse, which it retries too.
+// Defaults, settable in Options, with Server.SetQuota and with the sandbox
+// command's flags:
 //
 //	QuotaSSMPut        3/s  PutParameter
 //	QuotaSSMGet       40/s  GetParameter, GetParameters, GetParametersByPath, DescribeParameters
@@ -144,6 +258,7 @@
 //	QuotaSecretsWrite 50/s  CreateSecret, PutSecretValue, UpdateSecret, DeleteSecret, RestoreSecret, TagResource, UntagResource
 //	QuotaSecretsRead  10000/s  GetSecretValue, DescribeSecret
 //	QuotaSecretsList 100/s  ListSecrets
+//	QuotaRoute53       5/s  every Route 53 call
 //
 // A bucket holds one second of tokens unless its Burst option says
 // otherwise; a negative TPS turns the quota off.
@@ -161,12 +276,20 @@
 //   - FailWrite(n, code, status, persistent): the nth write from now fails;
 //     with persistent, every later write to the same name fails too;
 //   - FailName(name, code, status): every write to name fails;
+//   - FailRoute53Changes(n, code, status): the next n
+//     ChangeResourceRecordSets fail, for example with
+//     PriorRequestNotComplete, Throttling or InvalidChangeBatch;
 //   - ClearFaults cancels them all.
 //
-// Requests returns the request log (service, operation, parameter name or
-// SecretId, status, error code, SDK attempt number, time) and never a value.
-// Parameter, ParameterInfo, ParameterNames, Secret and SecretNames show the
-// state without an SDK.
+// Route 53's writes (CreateHostedZone, ChangeResourceRecordSets,
+// DeleteHostedZone) count for FailWrite; their name is the hosted zone ID.
+//
+// Requests returns the request log (service, operation, parameter name,
+// SecretId, hosted zone or change ID, status, error code, SDK attempt
+// number, time) and never a value. Parameter, ParameterInfo,
+// ParameterNames, Secret, SecretNames, HostedZone, HostedZoneIDs,
+// RecordSets and ChangeStatus show the state without an SDK; CreateZone
+// creates a hosted zone without one.
 //
 // # Use in tests
 //
@@ -176,4 +299,9 @@
 //	client := ssm.NewFromConfig(cfg, func(o *ssm.Options) { o.BaseEndpoint = aws.String(url) })
 //	_, err := client.PutParameter(ctx, &ssm.PutParameterInput{...})
 //	value, version, tier, ok := srv.Parameter("/app/prod/KEY")
+//
+//	zoneID := srv.CreateZone("acme.com")
+//	r53 := route53.NewFromConfig(cfg, func(o *route53.Options) { o.BaseEndpoint = aws.String(url) })
+//	_, err = r53.ChangeResourceRecordSets(ctx, &route53.ChangeResourceRecordSetsInput{HostedZoneId: &zoneID, ...})
+//	sets := srv.RecordSets(zoneID)
 package awsapi

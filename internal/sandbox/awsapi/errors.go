@@ -19,12 +19,15 @@ const (
 // for SSM, InternalServiceError for Secrets Manager) in injected failures.
 const codeInternal = "InternalServerError"
 
-// awsError is an AWS JSON error answer: a status and the body
-// {"__type": Code, "message": Message}.
+// awsError is an AWS error answer: a status and the body
+// {"__type": Code, "message": Message} (AWS JSON) or an <ErrorResponse>
+// (REST-XML, Route 53).
 type awsError struct {
 	Status  int
 	Code    string
 	Message string
+	// Messages lists the problems of a Route 53 InvalidChangeBatch.
+	Messages []string
 }
 
 func (e *awsError) body(msgKey string) []byte {
@@ -135,13 +138,19 @@ func (v *validation) intRange(value *int64, member string, minV, maxV int64) {
 }
 
 func (v *validation) err() *awsError {
+	return v.errCode("ValidationException")
+}
+
+// errCode is err with another error code: Route 53 reports validation
+// errors as InvalidInput.
+func (v *validation) errCode(code string) *awsError {
 	switch len(v.problems) {
 	case 0:
 		return nil
 	case 1:
-		return clientError("ValidationException", "1 validation error detected: "+v.problems[0])
+		return clientError(code, "1 validation error detected: "+v.problems[0])
 	default:
-		return clientError("ValidationException", fmt.Sprintf("%d validation errors detected: %s", len(v.problems), strings.Join(v.problems, "; ")))
+		return clientError(code, fmt.Sprintf("%d validation errors detected: %s", len(v.problems), strings.Join(v.problems, "; ")))
 	}
 }
 

@@ -11,6 +11,8 @@ type faultState struct {
 	nextStatus int
 	pending    []pendingWrite       // FailWrite
 	names      map[string]nameFault // FailName, by name as given
+	changes    nameFault            // FailRoute53Changes
+	changesN   int
 }
 
 type pendingWrite struct {
@@ -28,7 +30,7 @@ type nameFault struct {
 // FailNext makes the next n requests that pass authentication and their
 // quota fail with status: 503 answers ServiceUnavailable, any other 5xx the
 // service's internal error (SSM InternalServerError, Secrets Manager
-// InternalServiceError). A status outside 500-599 is treated as 500. The SDKs
+// InternalServiceError, Route 53 InternalFailure). A status outside 500-599 is treated as 500. The SDKs
 // retry these. n <= 0 cancels pending failures.
 func (s *Server) FailNext(n int, status int) {
 	if status < 500 || status > 599 {
@@ -44,9 +46,11 @@ func (s *Server) FailNext(n int, status int) {
 // the error code and status. Writes are the calls that change state: SSM
 // PutParameter, DeleteParameter(s), AddTagsToResource,
 // RemoveTagsFromResource; Secrets Manager CreateSecret, PutSecretValue,
-// UpdateSecret, DeleteSecret, RestoreSecret, TagResource, UntagResource. A
-// write counts when it has passed authentication, input decoding and its
-// quota, so throttled requests do not count.
+// UpdateSecret, DeleteSecret, RestoreSecret, TagResource, UntagResource;
+// Route 53 CreateHostedZone, ChangeResourceRecordSets, DeleteHostedZone
+// (their name is the hosted zone ID). A write counts when it has passed
+// authentication, input decoding and its quota, so throttled requests do
+// not count.
 //
 // With persistent, the names of that write also start failing like
 // FailName: every later write to them fails too (SDK retries included)
@@ -63,8 +67,8 @@ func (s *Server) FailWrite(n int, code string, status int, persistent bool) {
 
 // FailName makes every write to name fail with the code and status until
 // ClearFaults. An SSM name matches with or without its leading slash; a
-// secret matches by name or by ARN. Code and status default as in
-// FailWrite.
+// secret matches by name or by ARN; a hosted zone by its ID, with or
+// without "/hostedzone/". Code and status default as in FailWrite.
 func (s *Server) FailName(name string, code string, status int) {
 	code, status = faultCode(code, status)
 	s.mu.Lock()
@@ -75,8 +79,21 @@ func (s *Server) FailName(name string, code string, status int) {
 	s.faults.names[name] = nameFault{code: code, status: status}
 }
 
-// ClearFaults cancels every injected failure: FailNext, FailWrite and
-// FailName.
+// FailRoute53Changes makes the next n ChangeResourceRecordSets calls that
+// pass authentication, input validation and the quota fail with the error
+// code and status, for example "PriorRequestNotComplete" or "Throttling"
+// (which the SDKs retry) or "InvalidChangeBatch". Code and status default
+// as in FailWrite. n <= 0 cancels pending failures.
+func (s *Server) FailRoute53Changes(n int, code string, status int) {
+	code, status = faultCode(code, status)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.changesN = max(n, 0)
+	s.faults.changes = nameFault{code: code, status: status}
+}
+
+// ClearFaults cancels every injected failure: FailNext, FailWrite,
+// FailName and FailRoute53Changes.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -93,6 +110,10 @@ func faultCode(code string, status int) (string, int) {
 			status = http.StatusInternalServerError
 		case "ServiceUnavailable", "ServiceUnavailableException":
 			status = http.StatusServiceUnavailable
+		case "NoSuchHostedZone", "NoSuchChange", "NoSuchHealthCheck":
+			status = http.StatusNotFound
+		case "HostedZoneAlreadyExists":
+			status = http.StatusConflict
 		default:
 			status = http.StatusBadRequest
 		}
@@ -111,6 +132,10 @@ func (s *Server) takeFault(op *operation, names []string) *awsError {
 			return injected("ServiceUnavailable", f.nextStatus)
 		}
 		return injected(codeInternal, f.nextStatus)
+	}
+	if f.changesN > 0 && op.service == route53Service && op.name == "ChangeResourceRecordSets" {
+		f.changesN--
+		return injected(f.changes.code, f.changes.status)
 	}
 	if !op.write {
 		return nil
@@ -155,8 +180,11 @@ func sameResource(svc *awsService, faultName, reqName string) bool {
 	if faultName == reqName {
 		return true
 	}
-	if svc == ssmService {
+	switch svc {
+	case ssmService:
 		return ssmKey(faultName) == ssmKey(reqName)
+	case route53Service:
+		return bareID(faultName) == bareID(reqName)
 	}
 	return secretNameOf(faultName) == secretNameOf(reqName)
 }
@@ -175,9 +203,11 @@ func secretNameOf(id string) string {
 func injected(code string, status int) *awsError {
 	msg := "The sandbox failed this request on purpose."
 	switch code {
-	case "ThrottlingException":
+	case "ThrottlingException", "Throttling":
 		msg = "Rate exceeded"
-	case codeInternal, "InternalServiceError":
+	case "PriorRequestNotComplete":
+		msg = msgR53PriorRequest
+	case codeInternal, "InternalServiceError", "InternalFailure":
 		msg = "An error occurred on the server side."
 	case "ServiceUnavailable":
 		msg = "Service Unavailable"

@@ -47,6 +47,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 func unlimited(opts Options) Options {
 	opts.SSMPutTPS, opts.SSMGetTPS, opts.SSMDeleteTPS = -1, -1, -1
 	opts.SecretsWriteTPS, opts.SecretsReadTPS, opts.SecretsListTPS = -1, -1, -1
+	opts.Route53TPS = -1
 	return opts
 }
 

@@ -8,7 +8,8 @@ import (
 
 // Quota names one of the request-rate quotas. Each is a token bucket that
 // refills continuously; a request finding it empty is answered 400
-// ThrottlingException "Rate exceeded", which the AWS SDKs retry.
+// ThrottlingException "Rate exceeded" (Route 53: Throttling), which the AWS
+// SDKs retry.
 type Quota int
 
 // The quotas and the operations that share them.
@@ -28,6 +29,8 @@ const (
 	QuotaSecretsRead
 	// QuotaSecretsList: ListSecrets.
 	QuotaSecretsList
+	// QuotaRoute53: every Route 53 call.
+	QuotaRoute53
 )
 
 func (q Quota) String() string {
@@ -44,6 +47,8 @@ func (q Quota) String() string {
 		return "secretsmanager-read"
 	case QuotaSecretsList:
 		return "secretsmanager-list"
+	case QuotaRoute53:
+		return "route53"
 	}
 	return "unknown"
 }
@@ -60,6 +65,7 @@ var quotaDefaults = map[Quota]quotaDefault{
 	QuotaSecretsWrite: {DefaultSecretsWriteTPS, func(o Options) (float64, int) { return o.SecretsWriteTPS, o.SecretsWriteBurst }},
 	QuotaSecretsRead:  {DefaultSecretsReadTPS, func(o Options) (float64, int) { return o.SecretsReadTPS, o.SecretsReadBurst }},
 	QuotaSecretsList:  {DefaultSecretsListTPS, func(o Options) (float64, int) { return o.SecretsListTPS, o.SecretsListBurst }},
+	QuotaRoute53:      {DefaultRoute53TPS, func(o Options) (float64, int) { return o.Route53TPS, o.Route53Burst }},
 }
 
 // SetQuota changes a quota from now on: tps > 0 sets the rate, tps == 0

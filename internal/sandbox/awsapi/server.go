@@ -44,7 +44,9 @@ const (
 )
 
 // Options tunes a Server. The zero value gives the services' documented
-// behaviour and quotas in us-east-1 for account 123456789012.
+// behaviour and quotas in us-east-1 for account 123456789012, except that
+// Route 53 changes are INSYNC at once (see Route53SyncDelay) and
+// PriorRequestNotComplete is off.
 //
 // A TPS of 0 takes the default and a negative TPS disables that quota. A
 // burst of 0 makes the bucket hold one second of tokens (the TPS rounded up,
@@ -80,6 +82,27 @@ type Options struct {
 	// DefaultMaxAdvancedParameters.
 	MaxAdvancedParameters int
 
+	// Route53TPS is the request rate shared by every Route 53 call
+	// (DefaultRoute53TPS); an empty bucket answers Throttling.
+	Route53TPS   float64
+	Route53Burst int
+	// Route53SyncDelay is how long a Route 53 change (hosted zone creation
+	// or deletion, change batch) stays PENDING after its submission, by
+	// Now, before GetChange reports it INSYNC. 0 makes changes INSYNC at
+	// once (the answer that submits a change always says PENDING, as
+	// Route 53's does). See also Server.SetRoute53SyncDelay.
+	Route53SyncDelay time.Duration
+	// Route53PriorRequestNotComplete makes a change batch (or a hosted zone
+	// deletion) fail with PriorRequestNotComplete while the previous change
+	// batch to the same zone is still PENDING. See also
+	// Server.SetPriorRequestNotComplete.
+	Route53PriorRequestNotComplete bool
+	// Route53LegacyInvalidChangeBatch answers InvalidChangeBatch with the
+	// older body rooted at <InvalidChangeBatch> (<Messages> and
+	// <RequestId> only), which the SDKs decode with a customization,
+	// instead of the <ErrorResponse> Route 53 answers today.
+	Route53LegacyInvalidChangeBatch bool
+
 	// Latency is added to every request. The wait ends early when the
 	// request's context is canceled. See also Server.SetLatency.
 	Latency time.Duration
@@ -91,13 +114,17 @@ type Options struct {
 // Request is one entry of the request log. It never holds a parameter or
 // secret value, nor credentials.
 type Request struct {
-	// Service is the signing name: "ssm" or "secretsmanager"; empty when
-	// the target was not recognised.
+	// Service is the signing name: "ssm", "secretsmanager" or "route53";
+	// empty when the target was not recognised.
 	Service string
-	// Operation is the API name, for example "PutParameter".
+	// Operation is the API name, for example "PutParameter"; empty for a
+	// Route 53 path the sandbox does not serve.
 	Operation string
 	// Name is the parameter name or the SecretId of a single-resource
-	// operation (for the tagging calls, the ResourceId or SecretId).
+	// operation (for the tagging calls, the ResourceId or SecretId). For
+	// Route 53 it is the hosted zone ID (the new one for CreateHostedZone;
+	// the hostedzoneid parameter for ListHostedZonesByName), or the change
+	// ID for GetChange.
 	Name string
 	// Names lists the names of GetParameters and DeleteParameters.
 	Names []string
@@ -114,7 +141,8 @@ type Request struct {
 }
 
 // Server is a fake of AWS SSM Parameter Store and Secrets Manager speaking
-// AWS JSON 1.1. It is an http.Handler and safe for concurrent use.
+// AWS JSON 1.1, and of Route 53 speaking REST-XML. It is an http.Handler
+// and safe for concurrent use.
 type Server struct {
 	region    string
 	accountID string
@@ -123,11 +151,13 @@ type Server struct {
 	latency   atomic.Int64 // time.Duration
 	secretKey []byte       // keys the opaque SecureString "ciphertexts"
 
-	quotas  map[Quota]*tokenBucket
-	targets map[string]*operation // by X-Amz-Target
+	quotas    map[Quota]*tokenBucket
+	targets   map[string]*operation // by X-Amz-Target
+	r53Routes []*r53Route
 
 	ssm *ssmStore
 	sm  *smStore
+	r53 *r53Store
 
 	mu     sync.Mutex
 	log    []Request
@@ -149,7 +179,7 @@ func New(opts Options) *Server {
 }
 
 // Validate reports invalid Options: a malformed region or account ID, or a
-// negative burst, parameter quota or latency.
+// negative burst, parameter quota, latency or Route 53 sync delay.
 func (o Options) Validate() error {
 	_, err := newServer(o)
 	return err
@@ -178,7 +208,7 @@ func newServer(opts Options) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if opts.Latency < 0 || opts.MaxStandardParameters < 0 || opts.MaxAdvancedParameters < 0 {
+	if opts.Latency < 0 || opts.MaxStandardParameters < 0 || opts.MaxAdvancedParameters < 0 || opts.Route53SyncDelay < 0 {
 		return nil, errors.New("awsapi: negative option")
 	}
 	_, _ = rand.Read(s.secretKey)
@@ -206,10 +236,12 @@ func newServer(opts Options) (*Server, error) {
 	}
 	s.ssm = newSSMStore(maxStd, maxAdv)
 	s.sm = newSMStore()
+	s.r53 = newR53Store(opts)
 
 	s.targets = map[string]*operation{}
 	s.registerSSM()
 	s.registerSecretsManager()
+	s.registerRoute53()
 	return s, nil
 }
 
@@ -251,7 +283,8 @@ func (s *Server) record(r Request) {
 }
 
 // ServeHTTP answers one request: latency, authentication, the operation's
-// input, its quota, injected failures, then the operation.
+// input, its quota, injected failures, then the operation. AWS JSON calls
+// are routed by X-Amz-Target, Route 53 calls by path.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := Request{At: s.now(), Attempt: sdkAttempt(r.Header.Get("Amz-Sdk-Request"))}
 	w.Header().Set("x-amzn-RequestId", newUUID())
@@ -260,6 +293,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, svc := s.lookupTarget(target); svc != nil {
 		rec.Service = svc.signingName
 		_, rec.Operation, _ = strings.Cut(target, ".")
+	}
+	route53 := target == "" && isRoute53Path(r.URL.Path)
+	var route *r53Route
+	var routeID string
+	if route53 {
+		rec.Service = route53Service.signingName
+		if route, routeID = s.matchRoute53(r.Method, r.URL.Path); route != nil {
+			rec.Operation = route.op.name
+		}
 	}
 	// Read the body first: only then does net/http notice a client that
 	// gives up during the latency below.
@@ -279,6 +321,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveJSON(w, r, target, body, readErr, &rec)
 		return
 	}
-	// Later: REST services (Route 53) route by path here.
+	if route53 {
+		s.serveRoute53(w, r, route, routeID, body, readErr, &rec)
+		return
+	}
 	s.finish(w, &rec, nil, errUnknownOperation(""), msgKeyLower)
 }

@@ -1,7 +1,9 @@
 package awsapi
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -116,4 +118,138 @@ func (s *Server) SecretNames() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// HostedZoneState is a Route 53 hosted zone as the sandbox holds it.
+type HostedZoneState struct {
+	ID              string // bare, without "/hostedzone/"
+	Name            string // canonical: lowercase, with the trailing dot
+	CallerReference string
+	Comment         string
+	NameServers     []string
+	RecordSetCount  int
+	Created         time.Time
+}
+
+// RecordSetState is a Route 53 resource record set as the sandbox holds
+// it. Names are as ListResourceRecordSets returns them: lowercase, with
+// the trailing dot, "*" as \052.
+type RecordSetState struct {
+	Name          string
+	Type          string
+	SetIdentifier string
+	Weight        *int64 // weighted routing only
+	Region        string // latency routing only
+	Failover      string // PRIMARY or SECONDARY, failover routing only
+	TTL           int64  // 0 for an alias (Alias != nil)
+	Records       []string
+	Alias         *AliasState
+	HealthCheckID string
+}
+
+// AliasState is the alias target of a record set.
+type AliasState struct {
+	HostedZoneID         string
+	DNSName              string
+	EvaluateTargetHealth bool
+}
+
+// ValidateZoneName reports whether CreateHostedZone would accept name as a
+// hosted zone name, with the problem Route 53 would name (InvalidDomainName)
+// when not.
+func ValidateZoneName(name string) error {
+	canonical, problem := canonicalName(name)
+	if problem == "" && strings.Contains(canonical, "*") {
+		problem = "a hosted zone name cannot hold a wildcard"
+	}
+	if problem != "" {
+		return fmt.Errorf("awsapi: invalid hosted zone name %q: %s", name, problem)
+	}
+	return nil
+}
+
+// CreateZone creates a public hosted zone, with its SOA and NS record
+// sets, as CreateHostedZone would, but without quota, faults, log or
+// change, and returns its ID (bare, without "/hostedzone/"). It panics on a
+// malformed name, a programming error (see ValidateZoneName).
+func (s *Server) CreateZone(name string) (zoneID string) {
+	if err := ValidateZoneName(name); err != nil {
+		panic(err)
+	}
+	canonical, _ := canonicalName(name)
+	st := s.r53
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.addZone(canonical, "sandbox-"+newUUID(), "", s.now()).id
+}
+
+// HostedZone returns a hosted zone by ID, with or without "/hostedzone/".
+func (s *Server) HostedZone(id string) (HostedZoneState, bool) {
+	st := s.r53
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	z := st.zones[bareID(id)]
+	if z == nil {
+		return HostedZoneState{}, false
+	}
+	return HostedZoneState{
+		ID: z.id, Name: z.name, CallerReference: z.callerRef, Comment: z.comment,
+		NameServers: slices.Clone(z.nameServers), RecordSetCount: len(z.sets), Created: z.created,
+	}, true
+}
+
+// HostedZoneIDs returns the IDs of all hosted zones in creation order.
+func (s *Server) HostedZoneIDs() []string {
+	st := s.r53
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return slices.Clone(st.order)
+}
+
+// RecordSets returns the record sets of a hosted zone (ID with or without
+// "/hostedzone/") in ListResourceRecordSets order, SOA and NS included;
+// nil when there is no such zone.
+func (s *Server) RecordSets(zoneID string) []RecordSetState {
+	st := s.r53
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	z := st.zones[bareID(zoneID)]
+	if z == nil {
+		return nil
+	}
+	sets := sortedSets(z.sets)
+	out := make([]RecordSetState, 0, len(sets))
+	for _, rs := range sets {
+		r := RecordSetState{
+			Name: escapeName(rs.name), Type: rs.typ, SetIdentifier: rs.setID, Weight: clonePtr(rs.weight),
+			Region: rs.region, Failover: rs.failover, TTL: deref(rs.ttl), Records: slices.Clone(rs.records),
+			HealthCheckID: rs.healthCheckID,
+		}
+		if a := rs.alias; a != nil {
+			r.Alias = &AliasState{HostedZoneID: a.zoneID, DNSName: escapeName(a.dnsName), EvaluateTargetHealth: a.evaluate}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// ChangeStatus returns the status of a Route 53 change (ID with or without
+// "/change/") by Options.Now: PENDING or INSYNC.
+func (s *Server) ChangeStatus(changeID string) (status string, ok bool) {
+	st := s.r53
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	c := st.changes[bareID(changeID)]
+	if c == nil {
+		return "", false
+	}
+	return c.status(s.now()), true
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }

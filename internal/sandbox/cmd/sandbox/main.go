@@ -1,30 +1,41 @@
 // Command sandbox runs the Heroku Platform API sandbox and the AWS sandbox
-// (SSM Parameter Store and Secrets Manager, package awsapi) on loopback, for
-// humans, `make demo` and benchmarks.
+// (SSM Parameter Store, Secrets Manager and Route 53, package awsapi) on
+// loopback, for humans, `make demo` and benchmarks.
 //
 //	go run ./internal/sandbox/cmd/sandbox --fixture FILE --heroku-addr 127.0.0.1:PORT \
 //	    [--aws-addr 127.0.0.1:PORT] [--latency 50ms] [--rate-limit 4500] \
 //	    [--rate-limit-refill 75] [--api-key K] [--print-env-file PATH] \
 //	    [--aws-region us-east-1] [--ssm-put-tps 3] [--ssm-put-burst 0] \
 //	    [--ssm-get-tps 40] [--ssm-delete-tps 10] [--secretsmanager-write-tps 50] \
-//	    [--secretsmanager-read-tps 10000] [--ssm-max-standard-parameters 10000]
+//	    [--secretsmanager-read-tps 10000] [--ssm-max-standard-parameters 10000] \
+//	    [--route53-tps 5] [--route53-sync-delay 5s] [--route53-prior-request-check] \
+//	    [--route53-zone acme.com ...]
 //
 // Once listening it prints shell export lines for HEROKU_API_URL,
 // HEROKU_DATA_API_URL, HEROKU_API_KEY, AWS_ENDPOINT_URL, AWS_REGION (and
 // AWS_DEFAULT_REGION, which the aws CLI v1 and boto3 read), AWS_ACCESS_KEY_ID
-// and AWS_SECRET_ACCESS_KEY, so that
+// and AWS_SECRET_ACCESS_KEY, and for every --route53-zone (repeatable) the
+// hosted zone it created as HEROKU2AWS_ZONE_ID_<NAME> (the name in upper
+// case, other characters than letters and digits as "_":
+// HEROKU2AWS_ZONE_ID_ACME_COM), the first one also as HEROKU2AWS_ZONE_ID,
+// so that
 //
 //	eval "$(go run ./internal/sandbox/cmd/sandbox ... &)"
 //
 // style use works, and the provider, the aws CLI and boto3 all reach the
 // sandboxes; --print-env-file writes the same lines to a file, for scripts
 // that run the sandbox in the background. The AWS sandbox accepts any
-// SigV4-signed request whatever the key. --aws-addr "" turns it off. A TPS
-// flag set to a negative value turns that quota off.
+// SigV4-signed request whatever the key; Route 53 shares its address
+// (routed by path). --aws-addr "" turns it off. A TPS flag set to a
+// negative value turns that quota off. Route 53 changes stay PENDING for
+// --route53-sync-delay (0 makes them INSYNC at once);
+// --route53-prior-request-check makes a change to a zone whose previous
+// change is still PENDING fail with PriorRequestNotComplete.
 //
-// Requests are logged to stderr: method, path, status and, for AWS, the
-// X-Amz-Target operation; never headers or bodies, which carry the API key,
-// config var values and secrets. SIGINT or SIGTERM stops it.
+// Requests are logged to stderr: method, path, status and, for AWS JSON
+// calls, the X-Amz-Target operation; never query strings, other headers or
+// bodies, which carry the API key, config var values and secrets. SIGINT or
+// SIGTERM stops it.
 package main
 
 import (
@@ -70,6 +81,25 @@ type config struct {
 	smWriteTPS     float64
 	smReadTPS      float64
 	ssmMaxStandard int
+
+	route53TPS        float64
+	route53SyncDelay  time.Duration
+	route53PriorCheck bool
+	route53Zones      zoneList
+}
+
+// defaultRoute53SyncDelay keeps changes PENDING long enough for a human or
+// a demo to see a client wait for INSYNC (Route 53 takes 40-120 s).
+const defaultRoute53SyncDelay = 5 * time.Second
+
+// zoneList is the repeatable --route53-zone flag.
+type zoneList []string
+
+func (z *zoneList) String() string { return strings.Join(*z, ",") }
+
+func (z *zoneList) Set(v string) error {
+	*z = append(*z, v)
+	return nil
 }
 
 // awsOptions are the AWS sandbox's options from the flags.
@@ -84,6 +114,10 @@ func (c config) awsOptions() awsapi.Options {
 		SecretsReadTPS:        c.smReadTPS,
 		MaxStandardParameters: c.ssmMaxStandard,
 		Latency:               c.latency,
+
+		Route53TPS:                     c.route53TPS,
+		Route53SyncDelay:               c.route53SyncDelay,
+		Route53PriorRequestNotComplete: c.route53PriorCheck,
 	}
 }
 
@@ -93,7 +127,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.fixture, "fixture", "", "Heroku fixture `file` (JSON; see package herokuapi). Default: the shipped internal/sandbox/herokuapi/testdata/sample.json.")
 	fs.StringVar(&c.herokuAddr, "heroku-addr", "127.0.0.1:0", "`address` for the Heroku Platform API sandbox; port 0 picks a free port.")
-	fs.StringVar(&c.awsAddr, "aws-addr", "127.0.0.1:0", "`address` for the AWS sandbox (SSM, Secrets Manager); port 0 picks a free port, \"\" turns it off.")
+	fs.StringVar(&c.awsAddr, "aws-addr", "127.0.0.1:0", "`address` for the AWS sandbox (SSM, Secrets Manager, Route 53); port 0 picks a free port, \"\" turns it off.")
 	fs.DurationVar(&c.latency, "latency", 0, "latency added to every Heroku and AWS request, for example 50ms.")
 	fs.IntVar(&c.rateLimit, "rate-limit", herokuapi.DefaultRateLimitBucket, "Heroku rate-limit bucket size in tokens.")
 	fs.Float64Var(&c.rateRefill, "rate-limit-refill", herokuapi.DefaultRateLimitRefillPerMinute, "Heroku rate-limit refill in tokens per minute.")
@@ -107,6 +141,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&c.smWriteTPS, "secretsmanager-write-tps", awsapi.DefaultSecretsWriteTPS, "quota shared by the Secrets Manager writes (CreateSecret, PutSecretValue, ...), per second.")
 	fs.Float64Var(&c.smReadTPS, "secretsmanager-read-tps", awsapi.DefaultSecretsReadTPS, "quota shared by Secrets Manager GetSecretValue and DescribeSecret, per second.")
 	fs.IntVar(&c.ssmMaxStandard, "ssm-max-standard-parameters", awsapi.DefaultMaxStandardParameters, "Standard-tier parameter quota; one more fails with ParameterLimitExceeded.")
+	fs.Float64Var(&c.route53TPS, "route53-tps", awsapi.DefaultRoute53TPS, "quota shared by every Route 53 call, per second; beyond it Throttling.")
+	fs.DurationVar(&c.route53SyncDelay, "route53-sync-delay", defaultRoute53SyncDelay, "how long a Route 53 change stays PENDING before GetChange says INSYNC; 0 for at once.")
+	fs.BoolVar(&c.route53PriorCheck, "route53-prior-request-check", false, "fail a Route 53 change batch with PriorRequestNotComplete while the zone's previous change is PENDING.")
+	fs.Var(&c.route53Zones, "route53-zone", "create a Route 53 hosted zone `name` at start (repeatable); its ID is printed as HEROKU2AWS_ZONE_ID_<NAME>.")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -125,6 +163,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	for name, v := range map[string]float64{
 		"--ssm-put-tps": c.ssmPutTPS, "--ssm-get-tps": c.ssmGetTPS, "--ssm-delete-tps": c.ssmDeleteTPS,
 		"--secretsmanager-write-tps": c.smWriteTPS, "--secretsmanager-read-tps": c.smReadTPS,
+		"--route53-tps": c.route53TPS,
 	} {
 		if v == 0 {
 			return c, fmt.Errorf("%s must not be 0 (use a negative value to turn the quota off)", name)
@@ -132,6 +171,23 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.ssmMaxStandard < 1 {
 		return c, errors.New("--ssm-max-standard-parameters must be at least 1")
+	}
+	if c.route53SyncDelay < 0 {
+		return c, errors.New("--route53-sync-delay must not be negative")
+	}
+	if len(c.route53Zones) > 0 && c.awsAddr == "" {
+		return c, errors.New("--route53-zone needs the AWS sandbox (--aws-addr)")
+	}
+	vars := map[string]string{}
+	for _, z := range c.route53Zones {
+		if err := awsapi.ValidateZoneName(z); err != nil {
+			return c, fmt.Errorf("--route53-zone: %w", err)
+		}
+		v := zoneVar(z)
+		if prev, ok := vars[v]; ok {
+			return c, fmt.Errorf("--route53-zone %q and %q would both be exported as %s", prev, z, v)
+		}
+		vars[v] = z
 	}
 	if err := c.awsOptions().Validate(); err != nil {
 		return c, err
@@ -187,6 +243,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	listeners := []net.Listener{ln}
 
 	var awsSrv *awsapi.Server
+	var zones []zoneExport
 	awsURL := ""
 	if cfg.awsAddr != "" {
 		awsLn, err := net.Listen("tcp", cfg.awsAddr)
@@ -197,6 +254,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		awsURL = "http://" + awsLn.Addr().String()
 		awsSrv = awsapi.New(cfg.awsOptions())
+		for _, name := range cfg.route53Zones { // parseFlags checked the names
+			zones = append(zones, zoneExport{name: name, id: awsSrv.CreateZone(name)})
+		}
 		servers = append(servers, &http.Server{
 			Handler:           logRequests(awsSrv, logger),
 			ReadHeaderTimeout: 10 * time.Second,
@@ -214,7 +274,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	env := exportLines(herokuURL, srv.APIKey(), awsURL, cfg.awsRegion)
+	env := exportLines(herokuURL, srv.APIKey(), awsURL, cfg.awsRegion, zones)
 	if cfg.printEnvFile != "" {
 		if err := os.WriteFile(cfg.printEnvFile, []byte(env), 0o600); err != nil {
 			logger.Print(err)
@@ -227,7 +287,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	logger.Printf("Heroku Platform API sandbox listening on %s (%d apps)", herokuURL, len(fixture.Apps))
 	if awsSrv != nil {
-		logger.Printf("AWS sandbox (SSM, Secrets Manager) listening on %s for region %s", awsURL, awsSrv.Region())
+		logger.Printf("AWS sandbox (SSM, Secrets Manager, Route 53) listening on %s for region %s", awsURL, awsSrv.Region())
+		for _, z := range zones {
+			logger.Printf("Route 53 hosted zone %s: %s", z.name, z.id)
+		}
 	}
 
 	// The request logs are for tests; a long-running process drops them.
@@ -264,9 +327,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // clients. The AWS sandbox accepts any key; the SDKs just need one.
 const sandboxAccessKey = "sandbox"
 
+// zoneExport is a hosted zone created by --route53-zone.
+type zoneExport struct{ name, id string }
+
+// zoneVar is the variable a --route53-zone is exported as:
+// HEROKU2AWS_ZONE_ID_ACME_COM for acme.com.
+func zoneVar(name string) string {
+	name = strings.TrimSuffix(strings.TrimSpace(name), ".")
+	return "HEROKU2AWS_ZONE_ID_" + strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			return r
+		}
+		return '_'
+	}, name)
+}
+
 // exportLines are the shell lines that point clients at the sandboxes.
-// awsURL is empty when the AWS sandbox is off.
-func exportLines(herokuURL, apiKey, awsURL, awsRegion string) string {
+// awsURL is empty when the AWS sandbox is off; zones are the hosted zones
+// created at start, the first of them also exported as HEROKU2AWS_ZONE_ID.
+func exportLines(herokuURL, apiKey, awsURL, awsRegion string, zones []zoneExport) string {
 	var b strings.Builder
 	export := func(name, value string) { fmt.Fprintf(&b, "export %s=%s\n", name, shellQuote(value)) }
 	export("HEROKU_API_URL", herokuURL)
@@ -281,6 +363,12 @@ func exportLines(herokuURL, apiKey, awsURL, awsRegion string) string {
 	export("AWS_DEFAULT_REGION", awsRegion)
 	export("AWS_ACCESS_KEY_ID", sandboxAccessKey)
 	export("AWS_SECRET_ACCESS_KEY", sandboxAccessKey)
+	for i, z := range zones {
+		if i == 0 {
+			export("HEROKU2AWS_ZONE_ID", z.id)
+		}
+		export(zoneVar(z.name), z.id)
+	}
 	return b.String()
 }
 

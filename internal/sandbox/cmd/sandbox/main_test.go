@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 )
@@ -146,7 +149,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("stdout %q differs from the env file %q", stdout.String(), data)
 	}
 	logs := stderr.String()
-	for _, want := range []string{"GET /apps/acme-api/config-vars 200", "POST / AmazonSSM.PutParameter 200", "POST / AmazonSSM.GetParameter 200", "AWS sandbox (SSM, Secrets Manager) listening on " + env["AWS_ENDPOINT_URL"]} {
+	for _, want := range []string{"GET /apps/acme-api/config-vars 200", "POST / AmazonSSM.PutParameter 200", "POST / AmazonSSM.GetParameter 200", "AWS sandbox (SSM, Secrets Manager, Route 53) listening on " + env["AWS_ENDPOINT_URL"]} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, logs)
 		}
@@ -180,6 +183,11 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"--ssm-put-tps", "0"}, 2},
 		{[]string{"--ssm-max-standard-parameters", "0"}, 2},
 		{[]string{"--aws-region", "moon"}, 2},
+		{[]string{"--route53-tps", "0"}, 2},
+		{[]string{"--route53-sync-delay", "-1s"}, 2},
+		{[]string{"--route53-zone", "bad..com"}, 2},
+		{[]string{"--route53-zone", "a-b.com", "--route53-zone", "a.b.com"}, 2},
+		{[]string{"--route53-zone", "acme.com", "--aws-addr", ""}, 2},
 	} {
 		var out, errOut syncBuffer
 		if code := run(context.Background(), c.args, &out, &errOut); code != c.code {
@@ -231,5 +239,89 @@ func TestRunWithoutAWS(t *testing.T) {
 	}
 	if strings.Contains(stderr.String(), "AWS sandbox") {
 		t.Errorf("stderr mentions an AWS sandbox:\n%s", stderr.String())
+	}
+}
+
+// TestRunRoute53: Route 53 shares the AWS address; --route53-zone creates
+// hosted zones and exports their IDs; changes stay PENDING for
+// --route53-sync-delay and, with --route53-prior-request-check, block the
+// next change to the zone.
+func TestRunRoute53(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{
+			"--route53-zone", "Acme.com", "--route53-zone", "api-v2.example.org.",
+			"--route53-sync-delay", "1h", "--route53-prior-request-check", "--route53-tps", "100",
+		}, &stdout, &stderr)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stdout.String(), "HEROKU2AWS_ZONE_ID_API_V2_EXAMPLE_ORG") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no export lines; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	env := parseEnv(t, stdout.String())
+	first, second := env["HEROKU2AWS_ZONE_ID_ACME_COM"], env["HEROKU2AWS_ZONE_ID_API_V2_EXAMPLE_ORG"]
+	if !strings.HasPrefix(first, "Z") || !strings.HasPrefix(second, "Z") || first == second || env["HEROKU2AWS_ZONE_ID"] != first {
+		t.Fatalf("env = %v", env)
+	}
+	if !strings.Contains(stderr.String(), "Route 53 hosted zone Acme.com: "+first) {
+		t.Errorf("stderr lacks the zone ID:\n%s", stderr.String())
+	}
+
+	awsCfg, err := awsconfig.LoadDefaultConfig(context.Background(),
+		awsconfig.WithRegion(env["AWS_REGION"]),
+		awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], "")),
+		awsconfig.WithSharedConfigFiles([]string{}), awsconfig.WithSharedCredentialsFiles([]string{}),
+		awsconfig.WithRetryer(func() aws.Retryer { return aws.NopRetryer{} }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := route53.NewFromConfig(awsCfg, func(o *route53.Options) { o.BaseEndpoint = aws.String(env["AWS_ENDPOINT_URL"]) })
+	zone, err := client.GetHostedZone(context.Background(), &route53.GetHostedZoneInput{Id: aws.String(first)})
+	if err != nil || aws.ToString(zone.HostedZone.Name) != "acme.com." {
+		t.Fatalf("GetHostedZone: %v %v", zone, err)
+	}
+	cname := func(name string) error {
+		_, err := client.ChangeResourceRecordSets(context.Background(), &route53.ChangeResourceRecordSetsInput{
+			HostedZoneId: aws.String(first),
+			ChangeBatch: &r53types.ChangeBatch{Changes: []r53types.Change{{Action: r53types.ChangeActionCreate, ResourceRecordSet: &r53types.ResourceRecordSet{
+				Name: aws.String(name), Type: r53types.RRTypeCname, TTL: aws.Int64(60),
+				ResourceRecords: []r53types.ResourceRecord{{Value: aws.String("acme-api.herokudns.com")}},
+			}}}},
+		})
+		return err
+	}
+	if err := cname("www.acme.com"); err != nil {
+		t.Fatal(err)
+	}
+	var prior *r53types.PriorRequestNotComplete
+	if err := cname("api.acme.com"); !errors.As(err, &prior) {
+		t.Errorf("second change: %v, want PriorRequestNotComplete", err)
+	}
+
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit code %d; stderr:\n%s", code, stderr.String())
+	}
+	if logs := stderr.String(); !strings.Contains(logs, "POST /2013-04-01/hostedzone/"+first+"/rrset 200") {
+		t.Errorf("stderr lacks the Route 53 call:\n%s", logs)
+	}
+}
+
+func TestZoneVar(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"acme.com":            "HEROKU2AWS_ZONE_ID_ACME_COM",
+		"Api-V2.Example.org.": "HEROKU2AWS_ZONE_ID_API_V2_EXAMPLE_ORG",
+	} {
+		if got := zoneVar(in); got != want {
+			t.Errorf("zoneVar(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
