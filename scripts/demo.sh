@@ -10,7 +10,10 @@
 # 5. starts the AWS sandbox beside it and applies examples/migration: the
 #    app's config vars go into SSM through the write-only path, then a second
 #    plan shows no changes and the state is searched for a secret value;
-# 6. cuts api.acme.com over with a weighted Route 53 pair in the sandbox
+# 6. copies the app's Heroku Postgres database (a sample database in a
+#    throwaway PostgreSQL cluster) into a second cluster through a captured
+#    backup, and prints the verified row counts;
+# 7. cuts api.acme.com over with a weighted Route 53 pair in the sandbox
 #    zone: 100/0, 90/10, 0/100, one change batch per step.
 #
 # Everything lives in one temp directory that is removed on exit.
@@ -35,21 +38,28 @@ trap cleanup EXIT INT TERM
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# The database step needs PostgreSQL's server binaries for the throwaway
+# clusters.
+pg_demo=""
+if command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ]; then
+  pg_demo="--pg-demo"
+fi
+
 step "Building the provider and the sandbox"
 go build -o "$work/bin/terraform-provider-heroku2aws" .
 go build -o "$work/sandbox" ./internal/sandbox/cmd/sandbox
 
 step "Starting the Heroku sandbox with $fixture"
 "$work/sandbox" --fixture "$fixture" --heroku-addr 127.0.0.1:0 --aws-addr 127.0.0.1:0 \
-  --route53-zone acme.com --route53-sync-delay 1s \
+  --route53-zone acme.com --route53-sync-delay 1s $pg_demo \
   --print-env-file "$work/sandbox.env" >"$work/sandbox.out" 2>"$work/sandbox.log" &
 sandbox_pid=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   [ -s "$work/sandbox.env" ] && break
   kill -0 "$sandbox_pid" 2>/dev/null || { echo "demo: the sandbox exited:" >&2; cat "$work/sandbox.log" >&2; exit 1; }
   sleep 0.1
 done
-[ -s "$work/sandbox.env" ] || { echo "demo: the sandbox did not start in 10 s" >&2; cat "$work/sandbox.log" >&2; exit 1; }
+[ -s "$work/sandbox.env" ] || { echo "demo: the sandbox did not start in 30 s" >&2; cat "$work/sandbox.log" >&2; exit 1; }
 # shellcheck disable=SC1091
 source "$work/sandbox.env"
 echo "Heroku API sandbox at $HEROKU_API_URL"
@@ -113,10 +123,26 @@ else
   grep -o '"fingerprint": "[^"]*"' "$work/migration/terraform.tfstate" | sed -n 1,3p
   echo "SECRET_KEY_BASE's value appears nowhere in terraform.tfstate."
 
+  if [ -n "$pg_demo" ] && [ -n "${HEROKU2AWS_DEMO_TARGET_URL:-}" ]; then
+    step "Database: capture a Heroku backup, restore it into the target, verify row counts"
+    if ! TF_VAR_database_target_url="$HEROKU2AWS_DEMO_TARGET_URL" terraform -chdir="$work/migration" apply -auto-approve \
+      -input=false -no-color -var "app=$app" -var restore_database=true >"$work/restore.out" 2>&1; then
+      cat "$work/restore.out" >&2
+      echo "demo: the database restore failed" >&2
+      exit 1
+    fi
+    grep -E '^heroku2aws_pg_restore_job' "$work/restore.out" || true
+    terraform -chdir="$work/migration" output -no-color database_restore
+  else
+    echo
+    echo "PostgreSQL server binaries not found: skipping the database step (install postgresql-15)."
+  fi
+
   step "DNS cutover of api.acme.com in the sandbox zone ${HEROKU2AWS_ZONE_ID:-?}"
   for weight in 0 10 100; do
-    if ! terraform -chdir="$work/migration" apply -auto-approve -input=false -no-color \
-      -var "app=$app" -var "zone_id=$HEROKU2AWS_ZONE_ID" -var "aws_weight=$weight" >"$work/cutover.out" 2>&1; then
+    if ! TF_VAR_database_target_url="${HEROKU2AWS_DEMO_TARGET_URL:-}" terraform -chdir="$work/migration" apply -auto-approve \
+      -input=false -no-color -var "app=$app" -var "restore_database=$([ -n "$pg_demo" ] && echo true || echo false)" \
+      -var "zone_id=$HEROKU2AWS_ZONE_ID" -var "aws_weight=$weight" >"$work/cutover.out" 2>&1; then
       cat "$work/cutover.out" >&2
       echo "demo: the cutover step to aws_weight=$weight failed" >&2
       exit 1

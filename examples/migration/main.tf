@@ -1,8 +1,8 @@
-# The migration of one Heroku app, as far as this provider version goes:
-# config vars into SSM Parameter Store (never stored in the plan or state),
-# and a weighted DNS pair that moves traffic from Heroku to AWS step by step.
-# `make demo` applies it against the local sandboxes. A later release adds
-# the database restore here.
+# The migration of one Heroku app: config vars into SSM Parameter Store
+# (never stored in the plan or state), the Heroku Postgres database copied
+# into PostgreSQL on AWS and verified, and a weighted DNS pair that moves
+# traffic from Heroku to AWS step by step. `make demo` applies it against
+# the local sandboxes.
 terraform {
   required_version = ">= 1.11"
   required_providers {
@@ -62,6 +62,53 @@ resource "heroku2aws_secret_import" "config_vars" {
       source      = "heroku"
     }
   }
+}
+
+variable "restore_database" {
+  description = "Copy the app's Heroku Postgres database into database_target_url."
+  type        = bool
+  default     = false
+}
+
+variable "database_target_url" {
+  description = "postgres:// URL of the target database, such as the RDS instance's."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "database_run" {
+  description = "Change to run the copy again, for example for the final copy in the maintenance window."
+  type        = string
+  default     = "rehearsal-1"
+}
+
+resource "heroku2aws_pg_restore_job" "database" {
+  count = var.restore_database ? 1 : 0
+
+  source {
+    heroku_backup {
+      app     = data.heroku2aws_app.this.name
+      capture = true
+    }
+  }
+  target_url = var.database_target_url
+  clean      = true
+  verify     = "row_counts"
+  triggers   = { run = var.database_run }
+}
+
+output "database_restore" {
+  description = "The last copy: backup, duration, and rows per table (source -> target)."
+  value = var.restore_database ? {
+    backup  = heroku2aws_pg_restore_job.database[0].backup_id
+    seconds = heroku2aws_pg_restore_job.database[0].duration_seconds
+    tables = {
+      for t in heroku2aws_pg_restore_job.database[0].tables :
+      "${t.schema}.${t.name}" => "${t.source_rows} -> ${t.target_rows} ${t.match ? "ok" : "MISMATCH"}"
+    }
+    warnings = heroku2aws_pg_restore_job.database[0].warnings
+  } : null
 }
 
 variable "zone_id" {

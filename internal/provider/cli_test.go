@@ -51,9 +51,9 @@ func TestMain(m *testing.M) {
 }
 
 // providerBinary builds the provider once per test binary.
-func providerBinary(t *testing.T) string {
+func providerBinary(t testing.TB) string {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
+	if _, bench := t.(*testing.B); !bench && os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
 	buildOnce.Do(func() {
@@ -75,7 +75,7 @@ func providerBinary(t *testing.T) string {
 
 // cliWorkspace is a Terraform working directory wired to the built provider.
 type cliWorkspace struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	env     []string
 	logPath string
@@ -83,7 +83,7 @@ type cliWorkspace struct {
 	output bytes.Buffer
 }
 
-func newCLIWorkspace(t *testing.T, config string, env map[string]string) *cliWorkspace {
+func newCLIWorkspace(t testing.TB, config string, env map[string]string) *cliWorkspace {
 	t.Helper()
 	bin := providerBinary(t)
 	dir := t.TempDir()
@@ -114,7 +114,7 @@ func newCLIWorkspace(t *testing.T, config string, env map[string]string) *cliWor
 	return w
 }
 
-func writeFile(t *testing.T, path, text string) {
+func writeFile(t testing.TB, path, text string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)

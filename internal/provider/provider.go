@@ -24,6 +24,7 @@ import (
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/awsconfig"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/heroku"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/pgrestore"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/secretimport"
 )
 
@@ -41,6 +42,9 @@ type heroku2awsProvider struct {
 	// tweakAWS lets tests adjust the AWS settings (endpoints, retries) after
 	// the aws block is read and validated, before the configuration loads.
 	tweakAWS func(*awsconfig.Settings)
+	// tweakRestore lets tests adjust the pg restore executor (a short
+	// transfer poll interval instead of Heroku's 3 seconds).
+	tweakRestore func(*pgrestore.LocalConfig)
 }
 
 // providerModel is the provider block.
@@ -64,6 +68,8 @@ type providerData struct {
 	// zoneNames caches hosted zone id → name: a zone's name never changes,
 	// and every plan of a weighted DNS record needs it.
 	zoneNames sync.Map
+	// tweakRestore is the provider's test hook for the restore executor.
+	tweakRestore func(*pgrestore.LocalConfig)
 }
 
 // awsAccess is the provider's AWS side: the loaded configuration and its
@@ -269,6 +275,7 @@ func (p *heroku2awsProvider) Configure(ctx context.Context, req provider.Configu
 		heroku: client, inventory: inventory.NewReader(client), dataAPIURL: s.dataAPIURL,
 		aws:          awsAccess,
 		secretLimits: secretimport.NewLimits(awsAccess.settings.SSMPutParameterRate, awsAccess.settings.SecretsManagerWriteRate),
+		tweakRestore: p.tweakRestore,
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
@@ -279,6 +286,7 @@ func (p *heroku2awsProvider) Resources(context.Context) []func() resource.Resour
 	return []func() resource.Resource{
 		newSecretImportResource,
 		newWeightedDNSRecordResource,
+		newPGRestoreJobResource,
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/heroku"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/pgrestore"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
 )
 
@@ -19,7 +20,8 @@ const testAPIKey = "sandbox-test-key-0123456789"
 func factories(tweak func(*heroku.Config)) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"heroku2aws": providerserver.NewProtocol6WithError(&heroku2awsProvider{
-			version: "test",
+			version:      "test",
+			tweakRestore: func(c *pgrestore.LocalConfig) { c.PollInterval = 50 * time.Millisecond },
 			tweakHeroku: func(c *heroku.Config) {
 				c.Retry = heroku.Retry{MaxAttempts: 4, BaseDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond}
 				if tweak != nil {
@@ -40,7 +42,7 @@ func startSandbox(t *testing.T, f *herokuapi.Fixture, opts herokuapi.Options) (*
 
 // sampleFixture is the fixture that ships with the sandbox and drives
 // `make demo`.
-func sampleFixture(t *testing.T) *herokuapi.Fixture {
+func sampleFixture(t testing.TB) *herokuapi.Fixture {
 	t.Helper()
 	f, err := herokuapi.LoadFixtureFile("../sandbox/herokuapi/testdata/sample.json")
 	if err != nil {

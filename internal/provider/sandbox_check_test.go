@@ -65,3 +65,33 @@ func (c stateKeysCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequ
 		resp.Error = fmt.Errorf("state keys %v differ from the parameters that exist %v", inState, live)
 	}
 }
+
+// tablesCheck asserts that a restore job verified at least one table and
+// that every table matched.
+type tablesCheck struct{ res string }
+
+func (c tablesCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
+		resp.Error = fmt.Errorf("no state")
+		return
+	}
+	for _, r := range req.State.Values.RootModule.Resources {
+		if r.Address != c.res {
+			continue
+		}
+		tables, _ := r.AttributeValues["tables"].([]any)
+		if len(tables) == 0 {
+			resp.Error = fmt.Errorf("%s verified no table", c.res)
+			return
+		}
+		for _, t := range tables {
+			obj, _ := t.(map[string]any)
+			if match, _ := obj["match"].(bool); !match {
+				resp.Error = fmt.Errorf("%s: table %v.%v did not verify (source %v rows, target %v)", c.res, obj["schema"], obj["name"], obj["source_rows"], obj["target_rows"])
+				return
+			}
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the state", c.res)
+}

@@ -1,7 +1,9 @@
-// Package herokuapi is a wire-faithful fake of the Heroku Platform API: an
-// http.Handler seeded from a JSON fixture, for tests (in-process through
-// Start), benchmarks and the sandbox command. It fails the way Heroku fails,
-// and the real heroku-go v5 client accepts every answer, errors included.
+// Package herokuapi is a wire-faithful fake of the Heroku Platform API and
+// of the Heroku Postgres backups part of the Data API: an http.Handler
+// seeded from a JSON fixture, for tests (in-process through Start),
+// benchmarks and the sandbox command. It fails the way Heroku fails, and
+// the real heroku-go v5 client accepts every Platform API answer, errors
+// included.
 //
 // # Endpoints
 //
@@ -26,6 +28,129 @@
 // found" message. A missing app, team or dyno size answers 404 with
 // {"id":"not_found","message":"Couldn't find that app.","resource":"app"}
 // (and "team", "dyno_size").
+//
+// # Data API (Heroku Postgres backups)
+//
+// Heroku serves these from https://api.data.heroku.com; the sandbox serves
+// them from the same base URL as the Platform API (the sandbox command
+// prints it as both HEROKU_API_URL and HEROKU_DATA_API_URL), behind the
+// same authentication, rate limit, latency, injected failures and request
+// log. heroku-go has no types for them; the bodies follow the Heroku CLI's
+// (heroku/cli src/lib/pg/types.ts), and timestamps are the Data API's
+// "2024-02-01 12:00:00 +0000" (Ruby's Time#to_s in UTC), not RFC 3339.
+//
+//	GET  /client/v11/databases/{addon_id}
+//	POST /client/v11/databases/{addon_id}/backups
+//	GET  /client/v11/apps/{app}/transfers[?verbose=true]
+//	GET  /client/v11/apps/{app}/transfers/{uuid_or_num}[?verbose=true]
+//	POST /client/v11/apps/{app}/transfers/{uuid_or_num}/actions/public-url
+//	GET  /_backups/{token}                (the "public URL"; see below)
+//
+// {addon_id} is the UUID of a provisioned heroku-postgresql add-on that
+// has a database behind it (the fixture's database_url, or
+// Server.SetAddonDatabase); anything else, add-on names included, answers
+// 404 {"id":"not_found","message":"Couldn't find that database."}, which
+// the CLI reads as "not yet provisioned".
+//
+// GET .../databases/{addon_id} describes the database, like the CLI's
+// PgDatabaseService (standard, premium, private, shield plans): addon_id,
+// name, plan {id, name}, database_name, database_user, database_password,
+// port, resource_url (the database URL, password included, as on Heroku:
+// the CLI matches it against config var values), num_bytes, num_tables,
+// num_connections, postgres_version, created_at, "waiting?", and info:
+// [{name, values}] for pg:info ("Plan": "Standard 0", "Status":
+// "Available", "Data Size", "Tables", "PG Version", "Connections",
+// "Continuous Protection": "On", ...). Sizes and counts are read from the
+// live database on every request; a database that does not answer is
+// "Status": "Unavailable". Essential, mini, basic and hobby plans get the
+// shorter PgDatabaseTenant shape (plan is a string).
+//
+// POST .../backups starts a capture and answers 200 with the new transfer,
+// running: a real `pg_dump --format=custom --verbose` of the database
+// (Options.PGDump, default pg_dump on PATH), its output streamed through a
+// pipe into a 0600 file in a sandbox temp directory, as Heroku streams it
+// to S3 (so the archive has no data offsets; pg_restore -j copes). The
+// password reaches pg_dump in PGPASSWORD, never in its arguments, and no
+// other PG* variable of ours does. pg_dump's stderr lines become log lines
+// as they come: level "error" for errors (with their detail and hint
+// lines), "warning" (counted in warnings) and "info".
+//
+// A transfer has exactly the fields the CLI's BackupTransfer lists:
+//
+//	uuid, num, from_name, from_type, from_url, to_name, to_type, to_url,
+//	options, source_bytes, processed_bytes, succeeded, warnings,
+//	created_at, started_at, canceled_at, updated_at, finished_at,
+//	deleted_at, purged_at, num_keep, schedule, logs[{created_at, level, message}]
+//
+// Of these:
+//
+//   - num counts from 1 per app: the add-on's owning (billing) app, whose
+//     databases share one sequence. Transfers are listed under that app
+//     only; an app the database is merely attached to lists none, which is
+//     why the CLI hints at "a non-billing application".
+//   - from_name is the add-on's attachment name on its owning app
+//     ("DATABASE"), from_type "pg_dump", to_name "BACKUP", to_type "gof3r".
+//   - from_url is the database URL without credentials (a deviation: the
+//     sandbox never serves the password in a transfer); to_url is a
+//     made-up S3 URL that nothing serves.
+//   - options is {}; schedule is {"uuid": ...} for scheduled backups and
+//     null for manual ones. The CLI names a backup "a" (scheduled) or "b"
+//     (manual) plus num zero-padded to three digits: b001, a012. There is
+//     no name field.
+//   - processed_bytes grows while pg_dump writes; started_at is set at
+//     once, finished_at (null until then) and succeeded when pg_dump is
+//     done; a failed dump has succeeded false, its file removed, and its
+//     pg_dump error lines in logs. A successful one ends with Heroku's
+//     "waiting for pg_dump to complete", "pg_dump done", "waiting for
+//     upload to complete", "upload done".
+//   - logs is only present with ?verbose=true, list or single; Heroku
+//     leaves it out otherwise ("logs is undefined unless verbose=true is
+//     passed", says the CLI).
+//
+// GET .../transfers lists the app's transfers by created_at, then num.
+// Clients must not rely on the order (the CLI sorts by created_at
+// itself). "Latest backup" is the client's to compute, as the CLI does for
+// pg:backups:url: among transfers with succeeded true and to_type "gof3r",
+// the newest created_at. GET .../transfers/{uuid_or_num} takes the number
+// or the UUID (not a name such as b001: the CLI converts those); an
+// unknown one answers 404 {"id":"not_found","message":"Couldn't find that
+// transfer."}, an unknown app 404 with "resource": "app".
+//
+// POST .../public-url answers {"expires_at": ..., "url": ...} for a
+// finished, successful backup (422 {"id":"unprocessable_entity"} for a
+// running or failed one): url is BASE/_backups/{random token}, standing
+// in for the S3 presigned URL Heroku hands out. It works for
+// Options.BackupURLTTL (DefaultBackupURLTTL, 10 minutes) by Options.Now;
+// fetch it just before downloading. GET on it behaves like S3: no
+// authorization, no rate-limit token, no latency or injected 5xx; the file
+// as application/octet-stream with ETag (the MD5), Last-Modified,
+// Accept-Ranges and Range/If-Range support (206 Partial Content). Errors
+// are S3 XML (application/xml):
+//
+//	403 AccessDenied "Request has expired"   an expired URL (with X-Amz-Expires, Expires, ServerTime)
+//	403 AccessDenied "Access Denied"         an unknown token
+//	403 SignatureDoesNotMatch                any method but GET (the URL is signed for GET)
+//	404 NoSuchKey                            a backup without a file (fixture-seeded, or after Close)
+//
+// The request log records these requests with Path "/_backups/{token}":
+// the token is a credential.
+//
+// Faults, at run time:
+//
+//   - Server.FailNextCapture(logs...): the next capture ends with
+//     succeeded false and these error lines, without running pg_dump.
+//   - Server.SetCaptureDelay(d): captures started from now on stay
+//     running (finished_at null, processed_bytes visible) for at least d.
+//   - Server.ExpireBackupURLs(): every URL issued so far expires now.
+//   - Server.CutDownloadsAfter(n), Server.CutNextDownloads(count, n): the
+//     next download(s) send n bytes of the body and then abort the
+//     connection (the client sees an unexpected EOF); the next download
+//     works, so a client can resume with Range.
+//
+// Server.AddBackup(app, file) registers an existing file (left in place)
+// as a finished manual backup, without pg_dump. Server.Close ends running
+// captures (canceled_at set), and removes every file the sandbox made;
+// Start calls it when the test ends.
 //
 // # Failure modes
 //
@@ -108,6 +233,19 @@
 //	      "attachments": [
 //	        {"name": "DATABASE"},
 //	        {"name": "DATABASE", "namespace": null, "app": "acme-worker"}
+//	      ],
+//	      // heroku-postgresql only: the PostgreSQL database behind the
+//	      // add-on, for the Data API (a password: never logged or quoted).
+//	      // Not the DATABASE_URL config var, which stays as the fixture says.
+//	      "database_url": "postgres://user:pass@127.0.0.1:5432/acme",
+//	      // heroku-postgresql only: finished backups, without files.
+//	      "backups": [
+//	        {"num": 1,                       // default: the app's highest + 1
+//	         "scheduled": true,              // "a001"; default false ("b001")
+//	         "created_at": "2024-02-01T02:00:00Z", // default: app created_at + num days
+//	         "succeeded": true,              // default true
+//	         "source_bytes": 104857600, "processed_bytes": 20971520,
+//	         "logs": ["pg_dump: error: ..."]} // error lines when not succeeded
 //	      ]
 //	    }],
 //	    "domains": [{"hostname": "api.acme.com", "kind": "custom",
@@ -150,7 +288,11 @@
 //     private-space-only sizes need a space;
 //   - add-on names are globally unique, plans look like service:plan, states
 //     and release statuses are Heroku's; domain hostnames are unique
-//     lowercase DNS names outside herokuapp.com.
+//     lowercase DNS names outside herokuapp.com;
+//   - database_url and backups only on heroku-postgresql add-ons;
+//     database_url is a postgres:// or postgresql:// URL with a user, a
+//     host and a database name; backup nums are positive and unique per
+//     owning app, sizes not negative.
 //
 // testdata/sample.json (also SampleFixture) is a complete example.
 //
@@ -162,4 +304,10 @@
 //		BearerToken: srv.APIKey(), Transport: http.DefaultTransport}})
 //	h.URL = url
 //	app, err := h.AppInfo(ctx, "acme-api")
+//
+// With a real database behind the Postgres add-on (package pgtest):
+//
+//	c := pgtest.StartT(t, pgtest.Options{})
+//	srv.SetAddonDatabase("postgresql-curved-12345", c.URL("postgres"))
+//	// POST url+"/client/v11/databases/"+addonID+"/backups", poll, ...
 package herokuapi

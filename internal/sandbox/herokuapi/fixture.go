@@ -128,6 +128,39 @@ type Addon struct {
 	// the first config var that ends in _URL (DATABASE_URL → DATABASE),
 	// else after the service (papertrail → PAPERTRAIL).
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// DatabaseURL is the PostgreSQL database behind a heroku-postgresql
+	// add-on (postgres://USER:PASSWORD@HOST:PORT/DB), which the Data API
+	// describes and captures backups of with pg_dump. Without it the Data
+	// API answers 404 for the add-on, as Heroku does for a database that is
+	// not provisioned. It holds a password: errors and logs never show it.
+	// Server.SetAddonDatabase changes it at run time.
+	DatabaseURL string `json:"database_url,omitempty"`
+	// Backups seeds finished backups (transfers) of a heroku-postgresql
+	// add-on, listed by the Data API. They have no file: their public URL
+	// answers S3's 404 NoSuchKey. Server.AddBackup seeds one with a file.
+	Backups []Backup `json:"backups,omitempty"`
+}
+
+// Backup is a finished backup of a heroku-postgresql add-on, as the Data
+// API lists it among the owning app's transfers.
+type Backup struct {
+	// Num is the transfer number, unique per app (the owning app's
+	// transfers of all its databases share one sequence). Default: one
+	// more than the app's highest so far. Captures continue after the
+	// highest.
+	Num int `json:"num,omitempty"`
+	// Scheduled marks a scheduled backup (named "a" + num, with a
+	// schedule); otherwise it is a manual one ("b" + num).
+	Scheduled bool `json:"scheduled,omitempty"`
+	// CreatedAt defaults to the app's creation time plus one day per num.
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+	// Succeeded defaults to true. A failed backup gets Logs as error lines.
+	Succeeded *bool `json:"succeeded,omitempty"`
+	// SourceBytes is the database size and ProcessedBytes the backup size.
+	SourceBytes    int64 `json:"source_bytes,omitempty"`
+	ProcessedBytes int64 `json:"processed_bytes,omitempty"`
+	// Logs are the transfer's log messages (verbose answers only).
+	Logs []string `json:"logs,omitempty"`
 }
 
 // Attachment attaches an add-on to an app under a name.

@@ -5,19 +5,24 @@ import (
 	"strings"
 )
 
-// route dispatches an authorized request. The sandbox is read-only: every
-// other method, like every unknown path, gets Heroku's "endpoint not found".
+// route dispatches an authorized request. The Platform API is read-only:
+// every other method, like every unknown path, gets Heroku's "endpoint not
+// found". /client/... is the Data API (routeData).
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		writeError(w, errNoRoute)
-		return
-	}
 	seg := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	for _, p := range seg {
 		if p == "" {
 			writeError(w, errNoRoute)
 			return
 		}
+	}
+	if seg[0] == "client" {
+		s.routeData(w, r, seg)
+		return
+	}
+	if r.Method != http.MethodGet {
+		writeError(w, errNoRoute)
+		return
 	}
 	d := s.data
 	switch {

@@ -49,13 +49,27 @@ var (
 
 // dataset is the immutable, fully resolved state a Server answers from.
 type dataset struct {
-	apiKey    string
-	account   accountJSON
-	apps      *list[appJSON]
-	appByKey  map[string]*appRecord // by lowercase id and by name
-	teamByKey map[string]*teamRecord
-	sizes     *list[dynoSizeJSON]
-	sizeByKey map[string]*dynoSizeJSON // by lowercase id and lowercase name
+	apiKey     string
+	account    accountJSON
+	apps       *list[appJSON]
+	appByKey   map[string]*appRecord // by lowercase id and by name
+	teamByKey  map[string]*teamRecord
+	sizes      *list[dynoSizeJSON]
+	sizeByKey  map[string]*dynoSizeJSON // by lowercase id and lowercase name
+	addonByKey map[string]*addonRecord  // by lowercase id and by name
+	addonOrder []*addonRecord           // in fixture order
+}
+
+// addonRecord is what the Data API needs to know about an add-on.
+type addonRecord struct {
+	id, name, service, plan, state string
+	created                        time.Time
+	owner                          *appRecord
+	// fromName is the add-on's attachment name on its owning app
+	// ("DATABASE"), which transfers report as from_name.
+	fromName    string
+	databaseURL string
+	backups     []Backup
 }
 
 type teamRecord struct {
@@ -98,9 +112,10 @@ func (p problems) err() error {
 func buildDataset(f *Fixture) (*dataset, error) {
 	var errs problems
 	d := &dataset{
-		appByKey:  map[string]*appRecord{},
-		teamByKey: map[string]*teamRecord{},
-		sizeByKey: map[string]*dynoSizeJSON{},
+		appByKey:   map[string]*appRecord{},
+		teamByKey:  map[string]*teamRecord{},
+		sizeByKey:  map[string]*dynoSizeJSON{},
+		addonByKey: map[string]*addonRecord{},
 	}
 
 	d.apiKey = f.APIKey
@@ -631,6 +646,7 @@ func defaultAttachmentName(service string, configVars []string) string {
 
 func buildAddons(d *dataset, rec *appRecord, a *App, where string, names, ids map[string]string, errs *problems) {
 	app := &rec.app
+	appNums := map[int]bool{} // backup numbers of this app
 	for j, ad := range a.Addons {
 		aw := fmt.Sprintf("%s: addons[%d] %q", where, j, truncate(ad.Name, 64))
 		n := len(*errs)
@@ -666,6 +682,20 @@ func buildAddons(d *dataset, rec *appRecord, a *App, where string, names, ids ma
 		} else if !addonStates[state] {
 			errs.add("%s: state %q must be provisioning, provisioned or deprovisioned", aw, truncate(state, 32))
 		}
+		if ad.DatabaseURL != "" {
+			if service != PostgresService {
+				errs.add("%s: database_url is only for %s add-ons", aw, PostgresService)
+			} else if err := validateDatabaseURL(ad.DatabaseURL); err != nil {
+				errs.add("%s: database_url: %v", aw, err)
+			}
+		}
+		if len(ad.Backups) > 0 && service != PostgresService {
+			errs.add("%s: backups are only for %s add-ons", aw, PostgresService)
+		}
+		var backups []Backup
+		if service == PostgresService {
+			backups = buildBackups(ad, aw, appNums, errs)
+		}
 		if ad.BilledPriceCents < 0 {
 			errs.add("%s: billed_price_cents is negative", aw)
 		}
@@ -699,11 +729,28 @@ func buildAddons(d *dataset, rec *appRecord, a *App, where string, names, ids ma
 			WebURL:        ptr("https://addons-sso.heroku.com/apps/" + app.ID + "/addons/" + id),
 		}
 		rec.ownedAddons = append(rec.ownedAddons, addon)
+		created, _ := time.Parse(time.RFC3339, app.CreatedAt)
+		ar := &addonRecord{
+			id: id, name: ad.Name, service: service, plan: ad.Plan, state: state,
+			created: created, owner: rec, databaseURL: ad.DatabaseURL,
+		}
+		ar.backups = backups
+		d.addonByKey[id] = ar
+		d.addonByKey[ad.Name] = ar
+		d.addonOrder = append(d.addonOrder, ar)
 
 		attachments := ad.Attachments
 		if len(attachments) == 0 {
 			attachments = []Attachment{{Name: defaultAttachmentName(service, ad.ConfigVars)}}
 		}
+		ar.fromName = attachments[0].Name
+		for _, at := range attachments {
+			if at.App == "" || at.App == app.Name {
+				ar.fromName = at.Name
+				break
+			}
+		}
+
 		for k, at := range attachments {
 			tw := fmt.Sprintf("%s: attachments[%d] %q", aw, k, truncate(at.Name, 64))
 			if !attachmentNameRE.MatchString(at.Name) {
@@ -850,4 +897,60 @@ func buildReleases(rec *appRecord, a *App, where string, errs *problems) {
 	}
 	rec.releases = newList(out, byID[releaseJSON](func(r *releaseJSON) string { return r.ID }),
 		sortField[releaseJSON]{name: "version", key: func(r *releaseJSON) string { return fmt.Sprint(r.Version) }, numeric: true})
+}
+
+// PostgresService is the add-on service of Heroku Postgres, whose add-ons
+// the Data API serves.
+const PostgresService = "heroku-postgresql"
+
+// validateDatabaseURL checks a postgres:// URL without ever quoting it: it
+// holds a password.
+func validateDatabaseURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return errors.New("not a URL")
+	}
+	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return errors.New("scheme must be postgres:// or postgresql://")
+	}
+	if u.Hostname() == "" {
+		return errors.New("no host")
+	}
+	if strings.Trim(u.Path, "/") == "" {
+		return errors.New("no database name")
+	}
+	if u.User == nil || u.User.Username() == "" {
+		return errors.New("no user")
+	}
+	return nil
+}
+
+// buildBackups validates the fixture backups of an add-on and numbers
+// them; nums holds the numbers already taken in the owning app.
+func buildBackups(ad Addon, where string, nums map[int]bool, errs *problems) []Backup {
+	var out []Backup
+	for j, b := range ad.Backups {
+		bw := fmt.Sprintf("%s: backups[%d]", where, j)
+		if b.Num < 0 {
+			errs.add("%s: num %d is negative", bw, b.Num)
+			continue
+		}
+		if b.Num == 0 {
+			b.Num = 1
+			for n := range nums {
+				b.Num = max(b.Num, n+1)
+			}
+		}
+		if nums[b.Num] {
+			errs.add("%s: num %d is already used by a backup of this app", bw, b.Num)
+			continue
+		}
+		if b.SourceBytes < 0 || b.ProcessedBytes < 0 {
+			errs.add("%s: sizes must not be negative", bw)
+			continue
+		}
+		nums[b.Num] = true
+		out = append(out, b)
+	}
+	return out
 }

@@ -40,15 +40,23 @@ type Options struct {
 	// Latency is added to every request. The wait ends early when the
 	// request's context is canceled. See also Server.SetLatency.
 	Latency time.Duration
-	// Now is the clock for the rate limiter and the request log; time.Now
-	// when nil.
+	// Now is the clock for the rate limiter, the request log and the Data
+	// API's timestamps and URL expiry; time.Now when nil.
 	Now func() time.Time
+	// BackupURLTTL is how long a backup's public URL works;
+	// DefaultBackupURLTTL (10 minutes) when 0.
+	BackupURLTTL time.Duration
+	// PGDump is the pg_dump that captures run; "pg_dump" (found on PATH)
+	// when empty.
+	PGDump string
 }
 
 // Request is one entry of the request log. It holds no credentials and no
 // bodies.
 type Request struct {
-	Method    string
+	Method string
+	// Path is the URL path; "/_backups/{token}" for backup downloads, whose
+	// token is a credential.
 	Path      string
 	RawQuery  string
 	Range     string // the Range request header
@@ -65,17 +73,22 @@ type Request struct {
 	At time.Time
 }
 
-// Server is a fake Heroku Platform API. It is an http.Handler and safe for
-// concurrent use. Its data never changes after New.
+// Server is a fake Heroku Platform API and Data API. It is an
+// http.Handler and safe for concurrent use. The Platform API data never
+// changes after New; the Data API's backups do. Close it to remove the
+// backup files it made.
 type Server struct {
-	data        *dataset
-	apiKey      string
-	now         func() time.Time
-	defaultPage int
-	maxPage     int
-	bucket      *tokenBucket
-	latency     atomic.Int64 // time.Duration
-	requestSeq  atomic.Uint64
+	data         *dataset
+	pg           *pgState
+	pgDump       string
+	backupURLTTL time.Duration
+	apiKey       string
+	now          func() time.Time
+	defaultPage  int
+	maxPage      int
+	bucket       *tokenBucket
+	latency      atomic.Int64 // time.Duration
+	requestSeq   atomic.Uint64
 
 	mu         sync.Mutex
 	log        []Request
@@ -92,21 +105,29 @@ func New(f *Fixture, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.RateLimitBucket < 0 || opts.DefaultPageSize < 0 || opts.MaxPageSize < 0 || opts.Latency < 0 {
+	if opts.RateLimitBucket < 0 || opts.DefaultPageSize < 0 || opts.MaxPageSize < 0 || opts.Latency < 0 || opts.BackupURLTTL < 0 {
 		return nil, errors.New("herokuapi: negative option")
 	}
 	s := &Server{
-		data:        data,
-		apiKey:      data.apiKey,
-		now:         opts.Now,
-		defaultPage: opts.DefaultPageSize,
-		maxPage:     opts.MaxPageSize,
+		data:         data,
+		pgDump:       opts.PGDump,
+		backupURLTTL: opts.BackupURLTTL,
+		apiKey:       data.apiKey,
+		now:          opts.Now,
+		defaultPage:  opts.DefaultPageSize,
+		maxPage:      opts.MaxPageSize,
 	}
 	if opts.APIKey != "" {
 		s.apiKey = opts.APIKey
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.pgDump == "" {
+		s.pgDump = "pg_dump"
+	}
+	if s.backupURLTTL == 0 {
+		s.backupURLTTL = DefaultBackupURLTTL
 	}
 	if s.defaultPage == 0 {
 		s.defaultPage = DefaultPageSize
@@ -130,6 +151,7 @@ func New(f *Fixture, opts Options) (*Server, error) {
 	}
 	s.bucket = newTokenBucket(bucket, refill, s.now())
 	s.latency.Store(int64(opts.Latency))
+	s.pg = newPGState(data)
 	return s, nil
 }
 
@@ -198,6 +220,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// Unwrap lets http.ResponseController reach the connection (to flush).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // ServeHTTP answers one request: latency, authentication, rate limit,
 // injected failures, then the route.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -224,6 +249,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			logRequest(0)
 		}
 	}()
+
+	// Backup downloads stand in for S3 presigned URLs: no latency, no
+	// authorization, no rate limit, no injected 5xx. The token is a
+	// credential, so the log leaves it out.
+	if strings.HasPrefix(r.URL.Path, backupsPathPrefix) {
+		rec.Path = backupsPathPrefix + "{token}"
+		s.serveBackup(sw, r)
+		return
+	}
 
 	if d := time.Duration(s.latency.Load()); d > 0 {
 		t := time.NewTimer(d)

@@ -9,7 +9,8 @@
 //	    [--ssm-get-tps 40] [--ssm-delete-tps 10] [--secretsmanager-write-tps 50] \
 //	    [--secretsmanager-read-tps 10000] [--ssm-max-standard-parameters 10000] \
 //	    [--route53-tps 5] [--route53-sync-delay 5s] [--route53-prior-request-check] \
-//	    [--route53-zone acme.com ...]
+//	    [--route53-zone acme.com ...] [--pg-database ADDON=URL ...] [--pg-demo] \
+//	    [--backup-url-ttl 10m]
 //
 // Once listening it prints shell export lines for HEROKU_API_URL,
 // HEROKU_DATA_API_URL, HEROKU_API_KEY, AWS_ENDPOINT_URL, AWS_REGION (and
@@ -32,10 +33,25 @@
 // --route53-prior-request-check makes a change to a zone whose previous
 // change is still PENDING fail with PriorRequestNotComplete.
 //
+// The Heroku sandbox also serves the Data API's Postgres backups (package
+// herokuapi) from the same address. --pg-database ADDON=URL (repeatable)
+// puts a real PostgreSQL database behind a heroku-postgresql add-on (name
+// or id), so that captures run pg_dump against it. --pg-demo starts two
+// throwaway PostgreSQL clusters (package pgtest; they need the
+// PostgreSQL 15 server binaries): a source with a small sample database
+// (two schemas, a sequence, a view, a few hundred rows, citext in
+// heroku_ext) behind the fixture's first heroku-postgresql add-on, and an
+// empty target database owned by a non-superuser, as on RDS. It exports
+// their URLs as HEROKU2AWS_DEMO_SOURCE_URL and HEROKU2AWS_DEMO_TARGET_URL.
+// These hold passwords of throwaway sandbox databases; prefer
+// --print-env-file, which is written with mode 0600. The clusters and
+// every backup file are removed on exit. --backup-url-ttl sets how long a
+// backup's public URL works.
+//
 // Requests are logged to stderr: method, path, status and, for AWS JSON
 // calls, the X-Amz-Target operation; never query strings, other headers or
-// bodies, which carry the API key, config var values and secrets. SIGINT or
-// SIGTERM stops it.
+// bodies, which carry the API key, config var values and secrets, nor the
+// token of a backup URL or a database URL. SIGINT or SIGTERM stops it.
 package main
 
 import (
@@ -86,6 +102,45 @@ type config struct {
 	route53SyncDelay  time.Duration
 	route53PriorCheck bool
 	route53Zones      zoneList
+
+	pgDatabases  pgDatabaseList
+	pgDemo       bool
+	backupURLTTL time.Duration
+}
+
+// pgDatabaseList is the repeatable --pg-database ADDON=URL flag. Set never
+// fails: the flag package would quote the value, a URL with a password, in
+// its error. parseFlags checks the entries.
+type pgDatabaseList []string
+
+func (l *pgDatabaseList) String() string { return fmt.Sprintf("%d databases", len(*l)) }
+
+func (l *pgDatabaseList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+// pgDatabase is one checked --pg-database entry.
+type pgDatabase struct{ addon, url string }
+
+// parse splits the entries; errors name the entry by position, never by
+// value.
+func (l pgDatabaseList) parse() ([]pgDatabase, error) {
+	var out []pgDatabase
+	seen := map[string]bool{}
+	for i, v := range l {
+		addon, u, ok := strings.Cut(v, "=")
+		addon = strings.TrimSpace(addon)
+		if !ok || addon == "" || u == "" {
+			return nil, fmt.Errorf("--pg-database #%d: want ADDON=URL (an add-on name or id, then a postgres:// URL)", i+1)
+		}
+		if seen[strings.ToLower(addon)] {
+			return nil, fmt.Errorf("--pg-database #%d: add-on %q given twice", i+1, addon)
+		}
+		seen[strings.ToLower(addon)] = true
+		out = append(out, pgDatabase{addon: addon, url: u})
+	}
+	return out, nil
 }
 
 // defaultRoute53SyncDelay keeps changes PENDING long enough for a human or
@@ -145,6 +200,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.route53SyncDelay, "route53-sync-delay", defaultRoute53SyncDelay, "how long a Route 53 change stays PENDING before GetChange says INSYNC; 0 for at once.")
 	fs.BoolVar(&c.route53PriorCheck, "route53-prior-request-check", false, "fail a Route 53 change batch with PriorRequestNotComplete while the zone's previous change is PENDING.")
 	fs.Var(&c.route53Zones, "route53-zone", "create a Route 53 hosted zone `name` at start (repeatable); its ID is printed as HEROKU2AWS_ZONE_ID_<NAME>.")
+	fs.Var(&c.pgDatabases, "pg-database", "back a heroku-postgresql add-on with a real database, as `ADDON=URL` (add-on name or id, postgres:// URL); repeatable.")
+	fs.BoolVar(&c.pgDemo, "pg-demo", false, "start throwaway PostgreSQL source and target clusters with sample data behind the fixture's Postgres add-on; exports HEROKU2AWS_DEMO_SOURCE_URL and HEROKU2AWS_DEMO_TARGET_URL.")
+	fs.DurationVar(&c.backupURLTTL, "backup-url-ttl", herokuapi.DefaultBackupURLTTL, "how long a backup's public URL works.")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -192,6 +250,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if err := c.awsOptions().Validate(); err != nil {
 		return c, err
 	}
+	if _, err := c.pgDatabases.parse(); err != nil {
+		return c, err
+	}
+	if c.backupURLTTL <= 0 {
+		return c, errors.New("--backup-url-ttl must be positive")
+	}
 	return c, nil
 }
 
@@ -223,10 +287,59 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		RateLimitBucket:          cfg.rateLimit,
 		RateLimitRefillPerMinute: cfg.rateRefill,
 		Latency:                  cfg.latency,
+		BackupURLTTL:             cfg.backupURLTTL,
 	})
 	if err != nil {
 		logger.Print(err)
 		return 1
+	}
+	defer func() {
+		if err := srv.Close(); err != nil {
+			logger.Print(err)
+		}
+	}()
+	databases, _ := cfg.pgDatabases.parse() // parseFlags checked them
+	for _, db := range databases {
+		// SetAddonDatabase never quotes the URL in its errors.
+		if err := srv.SetAddonDatabase(db.addon, db.url); err != nil {
+			logger.Printf("--pg-database: %v", err)
+			return 1
+		}
+	}
+	var demo *pgDemo
+	var demoEnv []envVar
+	if cfg.pgDemo {
+		addon, err := demoPostgresAddon(fixture)
+		if err != nil {
+			logger.Print(err)
+			return 1
+		}
+		if srv.AddonHasDatabase(addon) {
+			logger.Printf("--pg-demo: add-on %s already has a database (--pg-database or the fixture's database_url)", addon)
+			return 2
+		}
+		logger.Print("--pg-demo: starting PostgreSQL clusters")
+		if demo, err = startPGDemo(ctx, fixture); err != nil {
+			logger.Print(err)
+			return 1
+		}
+		defer func() {
+			// Captures first (they read the source), then the clusters.
+			if err := srv.Close(); err != nil {
+				logger.Print(err)
+			}
+			if err := demo.stop(); err != nil {
+				logger.Print(err)
+			}
+		}()
+		if err := srv.SetAddonDatabase(demo.addon, demo.sourceURL); err != nil {
+			logger.Printf("--pg-demo: %v", err)
+			return 1
+		}
+		demoEnv = []envVar{
+			{"HEROKU2AWS_DEMO_SOURCE_URL", demo.sourceURL},
+			{"HEROKU2AWS_DEMO_TARGET_URL", demo.targetURL},
+		}
 	}
 
 	ln, err := net.Listen("tcp", cfg.herokuAddr)
@@ -274,7 +387,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	env := exportLines(herokuURL, srv.APIKey(), awsURL, cfg.awsRegion, zones)
+	env := exportLines(herokuURL, srv.APIKey(), awsURL, cfg.awsRegion, zones, demoEnv...)
 	if cfg.printEnvFile != "" {
 		if err := os.WriteFile(cfg.printEnvFile, []byte(env), 0o600); err != nil {
 			logger.Print(err)
@@ -286,6 +399,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		logger.Print(err)
 	}
 	logger.Printf("Heroku Platform API sandbox listening on %s (%d apps)", herokuURL, len(fixture.Apps))
+	if demo != nil {
+		logger.Printf("--pg-demo: source database %q on 127.0.0.1:%d backs add-on %s; target database %q on 127.0.0.1:%d",
+			demoSourceDB, demo.source.Port(), demo.addon, demoTargetDB, demo.target.Port())
+	}
 	if awsSrv != nil {
 		logger.Printf("AWS sandbox (SSM, Secrets Manager, Route 53) listening on %s for region %s", awsURL, awsSrv.Region())
 		for _, z := range zones {
@@ -345,14 +462,18 @@ func zoneVar(name string) string {
 	}, name)
 }
 
+// envVar is one more exported variable.
+type envVar struct{ name, value string }
+
 // exportLines are the shell lines that point clients at the sandboxes.
 // awsURL is empty when the AWS sandbox is off; zones are the hosted zones
-// created at start, the first of them also exported as HEROKU2AWS_ZONE_ID.
-func exportLines(herokuURL, apiKey, awsURL, awsRegion string, zones []zoneExport) string {
+// created at start, the first of them also exported as HEROKU2AWS_ZONE_ID;
+// extra come last.
+func exportLines(herokuURL, apiKey, awsURL, awsRegion string, zones []zoneExport, extra ...envVar) string {
 	var b strings.Builder
 	export := func(name, value string) { fmt.Fprintf(&b, "export %s=%s\n", name, shellQuote(value)) }
 	export("HEROKU_API_URL", herokuURL)
-	// The Data API sandbox will share the Platform API listener.
+	// The Data API shares the Platform API listener.
 	export("HEROKU_DATA_API_URL", herokuURL)
 	export("HEROKU_API_KEY", apiKey)
 	if awsURL != "" {
@@ -368,6 +489,9 @@ func exportLines(herokuURL, apiKey, awsURL, awsRegion string, zones []zoneExport
 			export("HEROKU2AWS_ZONE_ID", z.id)
 		}
 		export(zoneVar(z.name), z.id)
+	}
+	for _, v := range extra {
+		export(v.name, v.value)
 	}
 	return b.String()
 }
@@ -396,6 +520,9 @@ func (w *statusRecorder) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap lets http.ResponseController reach the connection (to flush).
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *statusRecorder) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
@@ -420,6 +547,10 @@ func logRequests(next http.Handler, logger *log.Logger) http.Handler {
 				return c
 			}, target[:min(len(target), 100)])
 		}
-		logger.Printf("%s %s%s %d %s", r.Method, r.URL.EscapedPath(), op, rec.status, time.Since(start).Round(time.Millisecond))
+		path := r.URL.EscapedPath()
+		if strings.HasPrefix(path, "/_backups/") {
+			path = "/_backups/{token}" // a backup URL's token is a credential
+		}
+		logger.Printf("%s %s%s %d %s", r.Method, path, op, rec.status, time.Since(start).Round(time.Millisecond))
 	})
 }
