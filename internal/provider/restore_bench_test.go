@@ -30,8 +30,9 @@ import (
 //
 // It reports the medians of HEROKU2AWS_BENCH_RUNS runs (default 3), the
 // ratios B/A and C/B, and the provider process's peak RSS during B. The
-// source cluster is built once and cached under the user cache directory;
-// HEROKU2AWS_BENCH_PG_SCALE sets the pgbench scale (default 64, about 1 GB).
+// source cluster is built once and cached;
+// HEROKU2AWS_BENCH_PG_SCALE sets the pgbench scale (default 64, about 1 GB),
+// HEROKU2AWS_BENCH_CACHE the cache directory (default $TMPDIR/heroku2aws-bench).
 func BenchmarkRestore(b *testing.B) {
 	if _, err := pgtest.BinDir(); err != nil {
 		b.Skip("PostgreSQL server binaries not found")
@@ -122,11 +123,13 @@ resource "heroku2aws_pg_restore_job" "db" {
 // cachedBenchSource starts (and on first use fills) the cached source.
 func cachedBenchSource(b *testing.B, scale int) *pgtest.Cluster {
 	b.Helper()
-	base, err := os.UserCacheDir()
-	if err != nil {
-		base = os.TempDir()
+	// Under the temp dir: the postgres user (the server runs as it when the
+	// benchmark runs as root) cannot enter root's home.
+	base := os.Getenv("HEROKU2AWS_BENCH_CACHE")
+	if base == "" {
+		base = filepath.Join(os.TempDir(), "heroku2aws-bench")
 	}
-	dir := filepath.Join(base, "heroku2aws-bench", fmt.Sprintf("pgsrc-scale%d", scale))
+	dir := filepath.Join(base, fmt.Sprintf("pgsrc-scale%d", scale))
 	ctx := context.Background()
 	src, err := pgtest.Start(ctx, pgtest.Options{Dir: dir, Keep: true})
 	must(b, err)
