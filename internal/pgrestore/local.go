@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 // NewLocal returns an Executor that runs pg_dump and pg_restore on this
@@ -53,22 +55,7 @@ func NewLocal(cfg LocalConfig) Executor {
 	return &local{cfg: cfg}
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+var sleepCtx = clock.Sleep
 
 type local struct {
 	cfg LocalConfig
