@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -75,4 +76,15 @@ func providerDataFrom(data any, kind string, diags *diag.Diagnostics) *providerD
 		return nil
 	}
 	return pd
+}
+
+// attrPath turns the dotted attribute names that the domain packages use in
+// their problems (such as "aws.alias.zone_id" or "ssm.tier") into a path.
+func attrPath(dotted string) path.Path {
+	parts := strings.Split(dotted, ".")
+	p := path.Root(parts[0])
+	for _, part := range parts[1:] {
+		p = p.AtName(part)
+	}
+	return p
 }

@@ -313,9 +313,9 @@ func (r *pgRestoreJobResource) ValidateConfig(ctx context.Context, req resource.
 	}
 	for _, p := range pgrestore.Validate(job) {
 		if p.Warning {
-			resp.Diagnostics.AddAttributeWarning(dnsPath(p.Attribute), p.Summary, p.Detail)
+			resp.Diagnostics.AddAttributeWarning(attrPath(p.Attribute), p.Summary, p.Detail)
 		} else {
-			resp.Diagnostics.AddAttributeError(dnsPath(p.Attribute), p.Summary, p.Detail)
+			resp.Diagnostics.AddAttributeError(attrPath(p.Attribute), p.Summary, p.Detail)
 		}
 	}
 }

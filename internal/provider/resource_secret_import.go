@@ -434,12 +434,7 @@ func problemPath(p secretimport.Problem, valuesAttr string, shape secretimport.S
 	case "values":
 		return path.Root(valuesAttr).AtMapKey(p.Key)
 	}
-	parts := strings.Split(p.Attribute, ".")
-	at := path.Root(parts[0])
-	for _, part := range parts[1:] {
-		at = at.AtName(part)
-	}
-	return at
+	return attrPath(p.Attribute)
 }
 
 // rewriteAll reports whether every key must be written again: the

@@ -212,16 +212,6 @@ func pairOf(m *weightedDNSRecordModel) dnscutover.Pair {
 	return p
 }
 
-// dnsPath turns a dotted attribute such as aws.alias.zone_id into a path.
-func dnsPath(dotted string) path.Path {
-	parts := strings.Split(dotted, ".")
-	p := path.Root(parts[0])
-	for _, part := range parts[1:] {
-		p = p.AtName(part)
-	}
-	return p
-}
-
 func (r *weightedDNSRecordResource) engine(operation string, diags *diag.Diagnostics) *dnscutover.Engine {
 	clients := r.data.awsClients(diags, operation)
 	if clients == nil {
@@ -252,11 +242,11 @@ func (r *weightedDNSRecordResource) ModifyPlan(ctx context.Context, req resource
 		{"heroku.target", plan.Heroku.Target}, {"heroku.weight", plan.Heroku.Weight}, {"aws.weight", plan.AWS.Weight},
 	} {
 		if req.v.IsNull() {
-			resp.Diagnostics.AddAttributeError(dnsPath(req.attr), "Missing Required Argument", req.attr+" is required.")
+			resp.Diagnostics.AddAttributeError(attrPath(req.attr), "Missing Required Argument", req.attr+" is required.")
 		}
 	}
 	if plan.AWS.Alias != nil && (plan.AWS.Alias.Name.IsNull() || plan.AWS.Alias.ZoneID.IsNull()) {
-		resp.Diagnostics.AddAttributeError(dnsPath("aws.alias"), "Missing Required Argument", "aws.alias needs name and zone_id.")
+		resp.Diagnostics.AddAttributeError(attrPath("aws.alias"), "Missing Required Argument", "aws.alias needs name and zone_id.")
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -288,9 +278,9 @@ func (r *weightedDNSRecordResource) ModifyPlan(ctx context.Context, req resource
 	if known {
 		for _, p := range dnscutover.Validate(pair, zoneName) {
 			if p.Warning {
-				resp.Diagnostics.AddAttributeWarning(dnsPath(p.Attribute), p.Summary, p.Detail)
+				resp.Diagnostics.AddAttributeWarning(attrPath(p.Attribute), p.Summary, p.Detail)
 			} else {
-				resp.Diagnostics.AddAttributeError(dnsPath(p.Attribute), p.Summary, p.Detail)
+				resp.Diagnostics.AddAttributeError(attrPath(p.Attribute), p.Summary, p.Detail)
 			}
 		}
 		if resp.Diagnostics.HasError() {
