@@ -169,6 +169,9 @@ type Attachment struct {
 // AddOn is one add-on with its attachments and AWS equivalent.
 type AddOn struct {
 	ID, Name, Service, Plan, State string
+	// App is the app that owns (is billed for) the add-on; it may differ
+	// from the app it was listed for when the add-on is shared.
+	App string
 	// BilledPriceCents is the monthly price in cents; 0 when Heroku reports
 	// none (free plans, or contract pricing).
 	BilledPriceCents int
@@ -199,7 +202,7 @@ func (r *Reader) AddOns(ctx context.Context, app string) ([]AddOn, error) {
 	out := make([]AddOn, 0, len(addons))
 	for _, a := range addons {
 		item := AddOn{
-			ID: a.ID, Name: a.Name, Service: a.AddonService.Name, Plan: a.Plan.Name, State: a.State,
+			ID: a.ID, Name: a.Name, Service: a.AddonService.Name, Plan: a.Plan.Name, State: a.State, App: a.App.Name,
 			ConfigVars:  append([]string(nil), a.ConfigVars...),
 			Attachments: byAddon[a.ID],
 			AWS:         SuggestAWS(a.AddonService.Name, a.Plan.Name),
