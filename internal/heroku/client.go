@@ -274,6 +274,17 @@ func (c *Client) List(ctx context.Context, call Call, out any) error {
 	return nil
 }
 
+// FirstPage fetches only the first page of a list endpoint, with call.Range
+// as the Range header, into out (a pointer to a slice). It is for "the
+// newest N" reads, such as the latest releases with order=desc.
+func (c *Client) FirstPage(ctx context.Context, call Call, out any) error {
+	if call.Range == "" {
+		return fmt.Errorf("%s: FirstPage needs a Range", describe(call))
+	}
+	_, err := c.send(ctx, call, nil, call.Range, out)
+	return err
+}
+
 func describe(call Call) string {
 	m := call.Method
 	if m == "" {

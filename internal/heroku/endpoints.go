@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"sort"
 
 	heroku "github.com/heroku/heroku-go/v5"
 )
@@ -108,6 +109,57 @@ func (c *Client) Domains(ctx context.Context, app string) ([]heroku.Domain, erro
 // Releases returns an app's releases, all pages (GET /apps/{app}/releases).
 func (c *Client) Releases(ctx context.Context, app string) ([]heroku.Release, error) {
 	return listApp[heroku.Release](ctx, c, app, "/releases")
+}
+
+// RecentReleases returns an app's newest releases, newest first, at most n
+// (one request: GET /apps/{app}/releases with Range "version ..; max=n,
+// order=desc").
+func (c *Client) RecentReleases(ctx context.Context, app string, n int) ([]heroku.Release, error) {
+	call, err := appCall(app, "/releases")
+	if err != nil {
+		return nil, err
+	}
+	call.Range = Range{Field: "version", Max: n, Order: "desc"}.String()
+	var out []heroku.Release
+	if err := c.FirstPage(ctx, call, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Slug returns one slug of an app (GET /apps/{app}/slugs/{id}); its
+// process_types hold the Procfile commands, the release phase's included.
+func (c *Client) Slug(ctx context.Context, app, id string) (*heroku.Slug, error) {
+	call, err := appCall(app, "/slugs/")
+	if err != nil {
+		return nil, err
+	}
+	s, err := segment("slug", id)
+	if err != nil {
+		return nil, err
+	}
+	call.Path += s
+	var slug heroku.Slug
+	if err := c.Get(ctx, call, &slug); err != nil {
+		return nil, err
+	}
+	return &slug, nil
+}
+
+// BuildpackInstallations returns an app's buildpacks in the order they run
+// (GET /apps/{app}/buildpack-installations).
+func (c *Client) BuildpackInstallations(ctx context.Context, app string) ([]heroku.BuildpackInstallation, error) {
+	call, err := appCall(app, "/buildpack-installations")
+	if err != nil {
+		return nil, err
+	}
+	// Not paginated: one answer holds every installation.
+	var items []heroku.BuildpackInstallation
+	if err := c.Get(ctx, call, &items); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].Ordinal < items[j].Ordinal })
+	return items, nil
 }
 
 // Account returns the account that owns the API key (GET /account).

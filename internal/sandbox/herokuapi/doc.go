@@ -20,7 +20,9 @@
 //	GET /apps/{app}/addons              []heroku.AddOn (owned and attached)
 //	GET /apps/{app}/addon-attachments   []heroku.AddOnAttachment
 //	GET /apps/{app}/domains             []heroku.Domain
-//	GET /apps/{app}/releases            []heroku.Release
+//	GET /apps/{app}/releases            []heroku.Release ("Deploy ..." releases have a slug)
+//	GET /apps/{app}/slugs/{slug_id}     heroku.Slug (process_types: formation + release_command)
+//	GET /apps/{app}/buildpack-installations []heroku.BuildpackInstallation
 //	GET /dyno-sizes                     []heroku.DynoSize
 //	GET /dyno-sizes/{id_or_name}        heroku.DynoSize (names match case-insensitively)
 //
@@ -214,6 +216,8 @@
 //	    "maintenance": false,
 //	    "acm": true,
 //	    "buildpack_provided_description": "Node.js",
+//	    "buildpacks": ["heroku/nodejs"],     // buildpack installations, in order
+//	    "release_command": "npm run migrate", // the slugs' "release" process type
 //	    "git_url": "https://git.heroku.com/acme-api.git",      // default: derived from the name
 //	    "web_url": "https://acme-api-0123456789ab.herokuapp.com/", // default: NAME-<12 hex>
 //	    "created_at": "2023-03-01T09:30:00Z",// default 2024-01-15T10:00:00Z

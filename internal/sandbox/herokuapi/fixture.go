@@ -95,6 +95,13 @@ type App struct {
 	Domains []Domain `json:"domains,omitempty"`
 	// Releases defaults to a single "Initial release" v1.
 	Releases []Release `json:"releases,omitempty"`
+	// Buildpacks are the app's buildpack installations in the order they
+	// run: a Buildpack Registry name ("heroku/nodejs") or a URL.
+	Buildpacks []string `json:"buildpacks,omitempty"`
+	// ReleaseCommand is the Procfile's release process type; every slug of
+	// the app lists it under process_types "release" with the formation's
+	// commands.
+	ReleaseCommand string `json:"release_command,omitempty"`
 }
 
 // Process is one process type of an app's formation.

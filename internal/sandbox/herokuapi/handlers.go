@@ -48,6 +48,18 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		serveList(s, w, r, team.apps)
+	case len(seg) == 4 && seg[0] == "apps" && seg[2] == "slugs":
+		app := d.lookupApp(seg[1])
+		if app == nil {
+			writeError(w, errNotFound("app", "app"))
+			return
+		}
+		slug := app.slugs[strings.ToLower(seg[3])]
+		if slug == nil {
+			writeError(w, errNotFound("slug", "slug"))
+			return
+		}
+		writeJSON(w, http.StatusOK, slug)
 	case seg[0] == "apps" && (len(seg) == 2 || len(seg) == 3 && appSubresources[seg[2]]):
 		app := d.lookupApp(seg[1])
 		if app == nil {
@@ -71,6 +83,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			serveList(s, w, r, app.domains)
 		case "releases":
 			serveList(s, w, r, app.releases)
+		case "buildpack-installations":
+			// Not a paginated endpoint: Heroku answers every installation
+			// and ignores Range.
+			writeJSON(w, http.StatusOK, app.buildpacks)
 		}
 	default:
 		writeError(w, errNoRoute)
@@ -80,6 +96,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 var appSubresources = map[string]bool{
 	"formation": true, "config-vars": true, "addons": true,
 	"addon-attachments": true, "domains": true, "releases": true,
+	"buildpack-installations": true,
 }
 
 // lookupApp resolves an app by UUID (case-insensitively) or by name.

@@ -138,6 +138,20 @@ func TestHerokuGoDecodesEveryEndpoint(t *testing.T) {
 		t.Errorf("ReleaseList(desc, max 1) = %+v, %v", releases, err)
 	}
 
+	slug, err := h.SlugInfo(ctx, "acme-api", releases[0].Slug.ID)
+	if err != nil || slug.ProcessTypes["release"] != "npm run migrate" || slug.ProcessTypes["web"] != "npm start" ||
+		slug.Commit == nil || *slug.Commit != "abc1234" {
+		t.Errorf("SlugInfo = %+v, %v", slug, err)
+	}
+	if _, err := h.SlugInfo(ctx, "acme-api", "00000000-0000-4000-8000-000000000000"); err == nil {
+		t.Error("SlugInfo of an unknown slug: want a 404 error")
+	}
+	buildpacks, err := h.BuildpackInstallationList(ctx, "acme-worker", nil)
+	if err != nil || len(buildpacks) != 2 || buildpacks[0].Buildpack.Name != "heroku/nodejs" || buildpacks[1].Ordinal != 1 ||
+		buildpacks[1].Buildpack.URL != "https://github.com/heroku/heroku-buildpack-apt" {
+		t.Errorf("BuildpackInstallationList = %+v, %v", buildpacks, err)
+	}
+
 	sizes, err := h.DynoSizeList(ctx, nil)
 	if err != nil || len(sizes) != len(DefaultDynoSizes()) {
 		t.Fatalf("DynoSizeList = %d, %v", len(sizes), err)
@@ -155,20 +169,21 @@ func TestHerokuGoDecodesStrictly(t *testing.T) {
 	t.Parallel()
 	_, base := startSample(t, Options{})
 	targets := map[string]func() any{
-		"/account":                            func() any { return new(heroku.Account) },
-		"/account/rate-limits":                func() any { return new(heroku.RateLimit) },
-		"/apps":                               func() any { return new(heroku.AppListResult) },
-		"/apps/acme-api":                      func() any { return new(heroku.App) },
-		"/teams/acme/apps":                    func() any { return new(heroku.TeamAppListByTeamResult) },
-		"/apps/acme-api/formation":            func() any { return new(heroku.FormationListResult) },
-		"/apps/acme-api/config-vars":          func() any { return new(heroku.ConfigVarInfoForAppResult) },
-		"/apps/acme-api/addons":               func() any { return new(heroku.AddOnListByAppResult) },
-		"/apps/acme-api/addon-attachments":    func() any { return new(heroku.AddOnAttachmentListByAppResult) },
-		"/apps/acme-worker/addon-attachments": func() any { return new(heroku.AddOnAttachmentListByAppResult) },
-		"/apps/acme-api/domains":              func() any { return new(heroku.DomainListResult) },
-		"/apps/acme-api/releases":             func() any { return new(heroku.ReleaseListResult) },
-		"/dyno-sizes":                         func() any { return new(heroku.DynoSizeListResult) },
-		"/dyno-sizes/Standard-2X":             func() any { return new(heroku.DynoSize) },
+		"/account":                               func() any { return new(heroku.Account) },
+		"/account/rate-limits":                   func() any { return new(heroku.RateLimit) },
+		"/apps":                                  func() any { return new(heroku.AppListResult) },
+		"/apps/acme-api":                         func() any { return new(heroku.App) },
+		"/teams/acme/apps":                       func() any { return new(heroku.TeamAppListByTeamResult) },
+		"/apps/acme-api/formation":               func() any { return new(heroku.FormationListResult) },
+		"/apps/acme-api/config-vars":             func() any { return new(heroku.ConfigVarInfoForAppResult) },
+		"/apps/acme-api/addons":                  func() any { return new(heroku.AddOnListByAppResult) },
+		"/apps/acme-api/addon-attachments":       func() any { return new(heroku.AddOnAttachmentListByAppResult) },
+		"/apps/acme-worker/addon-attachments":    func() any { return new(heroku.AddOnAttachmentListByAppResult) },
+		"/apps/acme-api/domains":                 func() any { return new(heroku.DomainListResult) },
+		"/apps/acme-api/releases":                func() any { return new(heroku.ReleaseListResult) },
+		"/dyno-sizes":                            func() any { return new(heroku.DynoSizeListResult) },
+		"/apps/acme-api/buildpack-installations": func() any { return new(heroku.BuildpackInstallationListResult) },
+		"/dyno-sizes/Standard-2X":                func() any { return new(heroku.DynoSize) },
 	}
 	for path, target := range targets {
 		r := get(t, base, path)

@@ -86,6 +86,8 @@ type appRecord struct {
 	attachments *list[attachmentJSON]
 	domains     *list[domainJSON]
 	releases    *list[releaseJSON]
+	slugs       map[string]*slugJSON // by lowercase id
+	buildpacks  []buildpackInstallationJSON
 
 	// scratch space while building
 	ownedAddons []addonJSON
@@ -149,6 +151,7 @@ func buildDataset(f *Fixture) (*dataset, error) {
 		buildDomains(rec, a, where, hostnames, &errs)
 		buildAddons(d, rec, a, where, addonNames, addonIDs, &errs)
 		buildReleases(rec, a, where, &errs)
+		buildBuildpacks(rec, a, where, &errs)
 	}
 	if len(errs) > 0 {
 		return nil, errs.err()
@@ -807,6 +810,7 @@ func buildReleases(rec *appRecord, a *App, where string, errs *problems) {
 	for _, ad := range rec.ownedAddons {
 		plans = append(plans, ad.Plan.Name)
 	}
+	rec.slugs = map[string]*slugJSON{}
 	seen := map[int]bool{}
 	current, top := -1, -1
 	out := make([]releaseJSON, 0, len(releases))
@@ -853,6 +857,7 @@ func buildReleases(rec *appRecord, a *App, where string, errs *problems) {
 		}
 		if strings.HasPrefix(r.Description, "Deploy ") {
 			rel.Slug = &idOnly{ID: deriveID("slug", app.ID, fmt.Sprint(r.Version))}
+			rec.slugs[strings.ToLower(rel.Slug.ID)] = buildSlug(rec, a, rel.Slug.ID, r.Description, at)
 		}
 		out = append(out, rel)
 	}
@@ -953,4 +958,50 @@ func buildBackups(ad Addon, where string, nums map[int]bool, errs *problems) []B
 		out = append(out, b)
 	}
 	return out
+}
+
+// buildSlug describes the slug of a "Deploy <commit>" release: its process
+// types are the formation's commands plus the release command.
+func buildSlug(rec *appRecord, a *App, id, description string, at time.Time) *slugJSON {
+	types := map[string]string{}
+	for _, p := range a.Formation {
+		types[p.Type] = p.Command
+	}
+	if a.ReleaseCommand != "" {
+		types["release"] = a.ReleaseCommand
+	}
+	commit := strings.TrimPrefix(description, "Deploy ")
+	size := 40<<20 + len(rec.app.Name)<<10
+	return &slugJSON{
+		Blob:                         slugBlobJSON{Method: "get", URL: "https://s3.example.invalid/slugs/" + id + ".tgz"},
+		BuildpackProvidedDescription: rec.app.BuildpackProvidedDescription,
+		Checksum:                     ptr("SHA256:" + deriveHex(64, "slug", id)),
+		Commit:                       ptr(commit),
+		CommitDescription:            ptr(""),
+		CreatedAt:                    formatTime(at),
+		ID:                           id,
+		ProcessTypes:                 types,
+		Size:                         &size,
+		Stack:                        idName{ID: deriveID("stack", rec.app.Stack.Name), Name: rec.app.Stack.Name},
+		UpdatedAt:                    formatTime(at),
+	}
+}
+
+// buildBuildpacks lists the app's buildpack installations by ordinal.
+func buildBuildpacks(rec *appRecord, a *App, where string, errs *problems) {
+	out := make([]buildpackInstallationJSON, 0, len(a.Buildpacks))
+	for i, b := range a.Buildpacks {
+		if strings.TrimSpace(b) == "" {
+			errs.add("%s: buildpacks[%d] is empty", where, i)
+			continue
+		}
+		bp := buildpackInstallationJSON{Ordinal: i}
+		bp.Buildpack.Name, bp.Buildpack.URL = b, b
+		if !strings.Contains(b, "://") {
+			// Registry buildpacks: Heroku's official ones report a URN.
+			bp.Buildpack.URL = "urn:buildpack:" + b
+		}
+		out = append(out, bp)
+	}
+	rec.buildpacks = out
 }

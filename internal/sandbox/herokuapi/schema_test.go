@@ -296,6 +296,14 @@ func servedPaths(t *testing.T, s *Server) []string {
 			paths = append(paths, "/apps/"+a+"/"+sub)
 		}
 	}
+	for _, name := range []string{"acme-api", "acme-worker"} {
+		rec := s.data.lookupApp(name)
+		for _, r := range rec.releases.items {
+			if r.Current && r.Slug != nil {
+				paths = append(paths, "/apps/"+name+"/slugs/"+r.Slug.ID)
+			}
+		}
+	}
 	paths = append(paths, "/teams/acme/apps", "/teams/"+team.id+"/apps")
 	sizes := s.data.sizes.items
 	paths = append(paths, "/dyno-sizes/"+sizes[len(sizes)-1].ID)

@@ -227,3 +227,30 @@ type releaseJSON struct {
 	User            emailID  `json:"user"`
 	Version         int      `json:"version"`
 }
+
+type slugBlobJSON struct {
+	Method string `json:"method"`
+	URL    string `json:"url"`
+}
+
+type slugJSON struct {
+	Blob                         slugBlobJSON      `json:"blob"`
+	BuildpackProvidedDescription *string           `json:"buildpack_provided_description"`
+	Checksum                     *string           `json:"checksum"`
+	Commit                       *string           `json:"commit"`
+	CommitDescription            *string           `json:"commit_description"`
+	CreatedAt                    string            `json:"created_at"`
+	ID                           string            `json:"id"`
+	ProcessTypes                 map[string]string `json:"process_types"`
+	Size                         *int              `json:"size"`
+	Stack                        idName            `json:"stack"`
+	UpdatedAt                    string            `json:"updated_at"`
+}
+
+type buildpackInstallationJSON struct {
+	Buildpack struct {
+		Name string `json:"name"`
+		URL  string `json:"url"`
+	} `json:"buildpack"`
+	Ordinal int `json:"ordinal"`
+}
