@@ -38,7 +38,8 @@ func sampleInventory() *Inventory {
 					addon("redis-rugged-67890", "heroku-redis:premium-0", 1500, []string{"REDIS_URL"}, inventory.Attachment{App: "acme-api", Name: "REDIS"}),
 					addon("scheduler-spherical-11111", "scheduler:standard", 0, nil, inventory.Attachment{App: "acme-api", Name: "SCHEDULER"}),
 				},
-				UserConfigVars:  []string{"FEATURE_FLAGS", "JWT_PRIVATE_KEY", "LEGACY_UNSET", "NODE_ENV", "SECRET_KEY_BASE", "WEB_CONCURRENCY"},
+				UserConfigVars:  []string{"JWT_PRIVATE_KEY", "NODE_ENV", "SECRET_KEY_BASE", "WEB_CONCURRENCY"},
+				EmptyConfigVars: []string{"FEATURE_FLAGS", "LEGACY_UNSET"},
 				AddOnConfigVars: []string{"DATABASE_URL", "PAPERTRAIL_API_TOKEN", "REDIS_URL"},
 				Domains: []inventory.Domain{
 					{Hostname: "api.acme.com", Kind: "custom", CNAME: "flat-otter-2k4yx8fake1q.herokudns.com", Status: "succeeded", ACMStatus: "cert issued"},

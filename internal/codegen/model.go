@@ -38,6 +38,11 @@ type App struct {
 	// to SSM); AddOnConfigVars the names that add-ons own (they are
 	// replaced by the AWS data stores). Both sorted. Never values.
 	UserConfigVars, AddOnConfigVars []string
+	// EmptyConfigVars are user-set names whose value is empty or null.
+	// SSM cannot store an empty value, so the import skips them and the
+	// target sets them as empty environment variables instead. Sorted;
+	// not in UserConfigVars.
+	EmptyConfigVars []string
 	// Domains are the custom domains (no *.herokuapp.com), by hostname.
 	Domains []inventory.Domain
 	// Buildpacks are the buildpack names or URLs in the order they run.
@@ -149,20 +154,23 @@ func (inv *Inventory) AssignIdents() {
 
 // RestoringApp names the app in the inventory that copies Postgres add-on
 // ad and owns its RDS URL output: the add-on's owning app when it is in the
-// inventory, otherwise the first app (by name) it is attached to. A shared
-// database is copied once.
+// inventory, otherwise the first app (by name) in the inventory that has
+// the add-on. A shared database is copied once. (Each app's copy of a
+// shared add-on lists only that app's attachments, so the choice is made
+// over the whole inventory, not from ad.Attachments.)
 func (inv *Inventory) RestoringApp(ad inventory.AddOn) string {
-	in := map[string]bool{}
-	for _, a := range inv.Apps {
-		in[a.Name] = true
-	}
-	if in[ad.App] {
-		return ad.App
-	}
 	first := ""
-	for _, att := range ad.Attachments {
-		if in[att.App] && (first == "" || att.App < first) {
-			first = att.App
+	for _, a := range inv.Apps {
+		for _, other := range a.AddOns {
+			if other.Name != ad.Name {
+				continue
+			}
+			if a.Name == ad.App {
+				return a.Name
+			}
+			if first == "" || a.Name < first {
+				first = a.Name
+			}
 		}
 	}
 	return first

@@ -1,0 +1,140 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/codegen"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/heroku"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/awsapi"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/pgtest"
+)
+
+// The generator's migration/ root module, applied as generated with the
+// real CLI against every sandbox: the config vars of both sample apps go to
+// SSM, the shared database is copied once and verified, both custom
+// domains get a weighted pair; a second plan is empty; then traffic moves.
+func TestAccGeneratedMigration(t *testing.T) {
+	requireAcc(t)
+	if !terraformAtLeast(t, "1.11.0") {
+		t.Skip("the generated migration uses write-only arguments: Terraform 1.11 or later")
+	}
+	t.Parallel()
+	src := pgSource(t)
+	tgt := pgtest.StartT(t, pgtest.Options{})
+	if err := tgt.CreateDatabase(context.Background(), "target"); err != nil {
+		t.Fatal(err)
+	}
+	fixture := sampleFixture(t)
+	herokuSandbox, herokuURL := startSandbox(t, fixture, herokuapi.Options{})
+	if err := herokuSandbox.SetAddonDatabase("postgresql-curved-12345", src.URL("app")); err != nil {
+		t.Fatal(err)
+	}
+	aws, awsURL := awsapi.Start(t, awsapi.Options{})
+	zone := aws.CreateZone("acme.com")
+
+	inv, err := codegen.Collect(context.Background(),
+		inventory.NewReader(heroku.New(heroku.Config{APIKey: testAPIKey, APIURL: herokuURL})),
+		codegen.CollectOptions{Team: "acme", AWSRegion: "us-east-1", Environment: "prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := codegen.Generate(inv, os.DirFS("../../examples/modules/heroku-app-migration"), codegen.DefaultPrices())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	w := newCLIWorkspace(t, "", map[string]string{
+		"HEROKU_API_URL": herokuURL, "HEROKU_DATA_API_URL": herokuURL, "HEROKU_API_KEY": testAPIKey,
+		"AWS_ENDPOINT_URL": awsURL, "AWS_ACCESS_KEY_ID": sandboxAWSKey,
+		"AWS_SECRET_ACCESS_KEY": "sandbox-secret", "AWS_EC2_METADATA_DISABLED": "true",
+	})
+	root := w.dir
+	if err := codegen.WriteDir(filepath.Join(root, "out"), files, false); err != nil {
+		t.Fatal(err)
+	}
+	w.dir = filepath.Join(root, "out", "migration")
+	// What an operator copies from `terraform -chdir=target output`, with
+	// the sandbox zone and the local target cluster.
+	vars, _ := json.Marshal(map[string]any{
+		"aws_targets":          map[string]string{"acme-api": "acme-api-alb-1.us-east-1.elb.amazonaws.com"},
+		"copy_databases":       true,
+		"database_target_urls": map[string]map[string]string{"acme-api": {"DATABASE": tgt.URL("target")}},
+		"dns_zone_ids":         map[string]string{"api.acme.com": zone, "www.acme.com": zone},
+	})
+	writeFile(t, filepath.Join(w.dir, "target.auto.tfvars.json"), string(vars))
+
+	w.mustRun("get")
+	w.mustRun("apply", "-auto-approve", "-input=false")
+
+	for _, app := range []string{"acme-api", "acme-worker"} {
+		for _, f := range fixture.Apps {
+			if f.Name != app {
+				continue
+			}
+			for name, value := range f.ConfigVars {
+				got, _, _, ok := aws.Parameter("/" + app + "/prod/" + name)
+				addonOwned := name == "DATABASE_URL" || name == "REDIS_URL" || name == "PAPERTRAIL_API_TOKEN"
+				switch {
+				case addonOwned && ok:
+					t.Errorf("%s of %s is add-on-owned and must not be imported", name, app)
+				case !addonOwned && value != nil && *value != "" && (!ok || got != *value):
+					t.Errorf("%s of %s: parameter %q, %v", name, app, got, ok)
+				}
+			}
+		}
+	}
+
+	var restores map[string]map[string]struct {
+		Backup string            `json:"backup"`
+		Tables map[string]string `json:"tables"`
+	}
+	if err := json.Unmarshal([]byte(w.mustRun("output", "-json", "database_restores")), &restores); err != nil {
+		t.Fatal(err)
+	}
+	if len(restores) != 1 || len(restores["acme-api"]) != 1 {
+		t.Fatalf("the shared database must be copied once, by its owner acme-api: %+v", restores)
+	}
+	db := restores["acme-api"]["DATABASE"]
+	if db.Tables["public.users"] != "500 -> 500 ok" || db.Tables["billing.invoices"] != "1200 -> 1200 ok" {
+		t.Errorf("restore report: %+v", db)
+	}
+	traffic := w.mustRun("output", "-json", "traffic")
+	if strings.Count(traffic, "heroku 100% / aws 0%") != 2 {
+		t.Errorf("both domains should start on Heroku: %s", traffic)
+	}
+	if out, err := w.run("plan", "-detailed-exitcode", "-input=false"); err != nil {
+		t.Errorf("the second plan is not empty:\n%s", out)
+	}
+	w.mustRun("apply", "-auto-approve", "-input=false", "-var", "aws_weight=10")
+	if traffic := w.mustRun("output", "-json", "traffic"); strings.Count(traffic, "heroku 90% / aws 10%") != 2 {
+		t.Errorf("traffic after the shift: %s", traffic)
+	}
+	sets := aws.RecordSets(zone)
+	weighted := 0
+	for _, rs := range sets {
+		if rs.SetIdentifier != "" {
+			weighted++
+		}
+	}
+	if weighted != 4 {
+		t.Errorf("%d weighted record sets in the zone, want 4 (two per domain): %+v", weighted, sets)
+	}
+
+	// The state holds no config var value: the import went through the
+	// write-only path.
+	state := w.read("terraform.tfstate")
+	for _, f := range fixture.Apps {
+		for name, v := range f.ConfigVars {
+			if v != nil && len(*v) >= 8 && strings.Contains(state, *v) {
+				t.Errorf("the state holds the value of %s", name)
+			}
+		}
+	}
+}
