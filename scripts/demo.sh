@@ -1,33 +1,37 @@
 #!/usr/bin/env bash
-# make demo: the main job on the local sandbox, end to end.
+# make demo: the main job on the local sandboxes, end to end.
 #
-# 1. builds the provider and the sandbox;
-# 2. starts the Heroku sandbox on a free loopback port, seeded with the sample
-#    app (internal/sandbox/herokuapi/testdata/sample.json);
-# 3. applies examples/inventory against it with the real Terraform CLI, through
-#    dev_overrides in a throwaway CLI config (no registry access);
-# 4. prints the inventory: formation, add-ons, domains, config var names;
-# 5. starts the AWS sandbox beside it and applies examples/migration: the
-#    app's config vars go into SSM through the write-only path, then a second
-#    plan shows no changes and the state is searched for a secret value;
-# 6. copies the app's Heroku Postgres database (a sample database in a
-#    throwaway PostgreSQL cluster) into a second cluster through a captured
-#    backup, and prints the verified row counts;
-# 7. cuts api.acme.com over with a weighted Route 53 pair in the sandbox
-#    zone: 100/0, 90/10, 0/100, one change batch per step.
+# 1. builds the provider (which is also the generator) and the sandbox;
+# 2. starts the Heroku, AWS and Route 53 sandboxes on free loopback ports,
+#    seeded with the sample team (internal/sandbox/herokuapi/testdata/
+#    sample.json: web, worker and release phase, Postgres, Redis, Scheduler,
+#    Papertrail and two custom domains), plus two throwaway PostgreSQL
+#    clusters: the Heroku database and the target standing in for RDS;
+# 3. runs `terraform-provider-heroku2aws generate --team acme`;
+# 4. applies the generated migration/ with the real Terraform CLI, with
+#    variables pointing at the local target cluster and the sandbox zone:
+#    config vars to SSM (write-only), the database copied and verified, a
+#    weighted DNS pair per domain at Heroku 100 / AWS 0; a second plan is
+#    empty and the state holds no secret;
+# 5. shifts DNS to 10 %, then 100 %;
+# 6. prints a summary, and removes everything on exit.
 #
-# Everything lives in one temp directory that is removed on exit.
+# target/ is generated and checked with `terraform fmt`, not applied: the
+# hashicorp/aws provider cannot be installed offline.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 fixture=${DEMO_FIXTURE:-internal/sandbox/herokuapi/testdata/sample.json}
-app=${DEMO_APP:-acme-api}
+team=${DEMO_TEAM:-acme}
+started=$(date +%s)
 
 for tool in go terraform; do
   command -v "$tool" >/dev/null || { echo "demo: $tool is not on PATH" >&2; exit 1; }
 done
 
+# umask 077: the env file and the tfvars file hold a database password.
+umask 077
 work=$(mktemp -d "${TMPDIR:-/tmp}/heroku2aws-demo.XXXXXX")
 sandbox_pid=""
 cleanup() {
@@ -36,34 +40,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-step() { printf '\n==> %s\n' "$*"; }
-
-# The database step needs PostgreSQL's server binaries for the throwaway
-# clusters.
-pg_demo=""
-if command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ]; then
-  pg_demo="--pg-demo"
-fi
-
-step "Building the provider and the sandbox"
-go build -o "$work/bin/terraform-provider-heroku2aws" .
-go build -o "$work/sandbox" ./internal/sandbox/cmd/sandbox
-
-step "Starting the Heroku sandbox with $fixture"
-"$work/sandbox" --fixture "$fixture" --heroku-addr 127.0.0.1:0 --aws-addr 127.0.0.1:0 \
-  --route53-zone acme.com --route53-sync-delay 1s $pg_demo \
-  --print-env-file "$work/sandbox.env" >"$work/sandbox.out" 2>"$work/sandbox.log" &
-sandbox_pid=$!
-for _ in $(seq 1 300); do
-  [ -s "$work/sandbox.env" ] && break
-  kill -0 "$sandbox_pid" 2>/dev/null || { echo "demo: the sandbox exited:" >&2; cat "$work/sandbox.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -s "$work/sandbox.env" ] || { echo "demo: the sandbox did not start in 30 s" >&2; cat "$work/sandbox.log" >&2; exit 1; }
-# shellcheck disable=SC1091
-source "$work/sandbox.env"
-echo "Heroku API sandbox at $HEROKU_API_URL"
-
+# Terraform runs the provider built below through dev_overrides: no
+# registry access.
 cat >"$work/terraformrc" <<RC
 provider_installation {
   dev_overrides {
@@ -73,85 +51,98 @@ provider_installation {
 }
 RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
-mkdir -p "$work/inventory"
-cp examples/inventory/*.tf "$work/inventory/"
-
-step "terraform apply examples/inventory (app $app)"
-if ! terraform -chdir="$work/inventory" apply -auto-approve -input=false -no-color -compact-warnings \
-  -var "app=$app" >"$work/apply.out" 2>&1; then
-  cat "$work/apply.out" >&2
-  echo "demo: terraform apply failed" >&2
-  exit 1
-fi
-# Show what was read; the outputs follow below, and the dev_overrides
-# warning is expected here.
-grep -E '^data\.|Reading|Read complete|Apply complete' "$work/apply.out" || true
-
-step "Inventory of $app"
-terraform -chdir="$work/inventory" output -no-color 2>/dev/null
 
 tf_version=$(terraform version -json | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p')
 if [ "$(printf '%s\n%s\n' 1.11.0 "$tf_version" | sort -V | sed -n 1p)" != "1.11.0" ]; then
-  echo
-  echo "Terraform $tf_version is older than 1.11: skipping the config var import (it uses write-only arguments)."
-else
-  step "terraform apply examples/migration: config vars -> SSM (write-only, paced)"
-  mkdir -p "$work/migration"
-  cp examples/migration/*.tf "$work/migration/"
-  if ! terraform -chdir="$work/migration" apply -auto-approve -input=false -no-color \
-    -var "app=$app" >"$work/migration.out" 2>&1; then
-    cat "$work/migration.out" >&2
-    echo "demo: terraform apply of examples/migration failed" >&2
-    exit 1
-  fi
-  grep -E '^(heroku2aws_secret_import|Apply complete)' "$work/migration.out" || true
-  # The provider's plan-time warnings, such as empty config vars that SSM cannot hold.
-  awk '/^Warning: (Empty|Unused)/ { show = 1 } show { print } show && /^$/ && ++blank == 3 { show = 0; blank = 0 }' "$work/migration.out"
-  terraform -chdir="$work/migration" output -no-color 2>/dev/null
-
-  step "A second plan finds nothing to change"
-  terraform -chdir="$work/migration" plan -input=false -no-color -detailed-exitcode -var "app=$app" >"$work/replan.out" 2>&1 &&
-    echo "No changes: the parameters match the config vars (compared by fingerprint)." ||
-    { cat "$work/replan.out"; echo "demo: the second plan is not empty" >&2; exit 1; }
-
-  step "The state holds fingerprints, not values"
-  secret=$(sed -n 's/.*"SECRET_KEY_BASE": *"\([^"]*\)".*/\1/p' "$fixture" | sed -n 1p)
-  if [ -n "$secret" ] && grep -qF "$secret" "$work/migration/terraform.tfstate"; then
-    echo "demo: SECRET_KEY_BASE's value was found in the state" >&2
-    exit 1
-  fi
-  grep -o '"fingerprint": "[^"]*"' "$work/migration/terraform.tfstate" | sed -n 1,3p
-  echo "SECRET_KEY_BASE's value appears nowhere in terraform.tfstate."
-
-  if [ -n "$pg_demo" ] && [ -n "${HEROKU2AWS_DEMO_TARGET_URL:-}" ]; then
-    step "Database: capture a Heroku backup, restore it into the target, verify row counts"
-    if ! TF_VAR_database_target_url="$HEROKU2AWS_DEMO_TARGET_URL" terraform -chdir="$work/migration" apply -auto-approve \
-      -input=false -no-color -var "app=$app" -var restore_database=true >"$work/restore.out" 2>&1; then
-      cat "$work/restore.out" >&2
-      echo "demo: the database restore failed" >&2
-      exit 1
-    fi
-    grep -E '^heroku2aws_pg_restore_job' "$work/restore.out" || true
-    terraform -chdir="$work/migration" output -no-color database_restore
-  else
-    echo
-    echo "PostgreSQL server binaries not found: skipping the database step (install postgresql-15)."
-  fi
-
-  step "DNS cutover of api.acme.com in the sandbox zone ${HEROKU2AWS_ZONE_ID:-?}"
-  for weight in 0 10 100; do
-    if ! TF_VAR_database_target_url="${HEROKU2AWS_DEMO_TARGET_URL:-}" terraform -chdir="$work/migration" apply -auto-approve \
-      -input=false -no-color -var "app=$app" -var "restore_database=$([ -n "$pg_demo" ] && echo true || echo false)" \
-      -var "zone_id=$HEROKU2AWS_ZONE_ID" -var "aws_weight=$weight" >"$work/cutover.out" 2>&1; then
-      cat "$work/cutover.out" >&2
-      echo "demo: the cutover step to aws_weight=$weight failed" >&2
-      exit 1
-    fi
-    printf 'aws_weight=%-3s -> %s\n' "$weight" "$(terraform -chdir="$work/migration" output -raw traffic)"
-  done
+  echo "demo: Terraform $tf_version is older than 1.11; the generated migration uses write-only arguments." >&2
+  exit 1
 fi
 
-step "Requests the sandboxes served"
-grep -c -E ' (200|206) ' "$work/sandbox.log" || true
+
+step() { printf '\n==> %s\n' "$*"; }
+fail() { echo "demo: $*" >&2; exit 1; }
+
+pg_demo=""
+if command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ]; then
+  pg_demo="--pg-demo"
+else
+  echo "PostgreSQL server binaries not found: the database step is skipped (install postgresql-15)."
+fi
+
+step "Building the provider (and generator) and the sandbox"
+go build -o "$work/bin/terraform-provider-heroku2aws" .
+go build -o "$work/sandbox" ./internal/sandbox/cmd/sandbox
+
+step "Starting the sandboxes with $fixture"
+"$work/sandbox" --fixture "$fixture" --heroku-addr 127.0.0.1:0 --aws-addr 127.0.0.1:0 \
+  --route53-zone acme.com --route53-sync-delay 1s $pg_demo \
+  --print-env-file "$work/sandbox.env" >"$work/sandbox.out" 2>"$work/sandbox.log" &
+sandbox_pid=$!
+for _ in $(seq 1 300); do
+  [ -s "$work/sandbox.env" ] && break
+  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.log" >&2; fail "the sandbox exited"; }
+  sleep 0.1
+done
+[ -s "$work/sandbox.env" ] || { cat "$work/sandbox.log" >&2; fail "the sandbox did not start in 30 s"; }
+# shellcheck disable=SC1091
+source "$work/sandbox.env"
+echo "Heroku API sandbox at $HEROKU_API_URL, AWS sandbox at $AWS_ENDPOINT_URL, zone acme.com = $HEROKU2AWS_ZONE_ID"
+
+step "terraform-provider-heroku2aws generate --team $team --out $work/out"
+"$work/bin/terraform-provider-heroku2aws" generate --team "$team" --out "$work/out" --aws-region "$AWS_REGION"
+(cd "$work/out" && find . -type f | sort | sed 's|^\./|  |')
+
+step "target/ is terraform fmt-clean (not applied: hashicorp/aws cannot be installed offline)"
+terraform fmt -check -recursive "$work/out/target" && echo "  $(ls "$work/out/target" | wc -l) files, all formatted"
+
+step "INVENTORY.md (first lines)"
+sed -n 1,40p "$work/out/INVENTORY.md"
+
+mig="$work/out/migration"
+
+# What an operator copies from `terraform -chdir=target output -json`: the
+# load balancer per app and the RDS URLs. Here: the local target cluster.
+copy=false
+[ -n "${HEROKU2AWS_DEMO_TARGET_URL:-}" ] && copy=true
+cat >"$mig/target.auto.tfvars.json" <<JSON
+{
+  "aws_targets": {"acme-api": "acme-api-alb-123456.us-east-1.elb.amazonaws.com"},
+  "copy_databases": $copy,
+  "database_target_urls": {"acme-api": {"DATABASE": "${HEROKU2AWS_DEMO_TARGET_URL:-}"}},
+  "dns_zone_ids": {"api.acme.com": "$HEROKU2AWS_ZONE_ID", "www.acme.com": "$HEROKU2AWS_ZONE_ID"}
+}
+JSON
+
+step "terraform apply migration/: config vars -> SSM, database -> target, DNS pairs at Heroku 100 / AWS 0"
+terraform -chdir="$mig" get -no-color >/dev/null
+if ! terraform -chdir="$mig" apply -auto-approve -input=false -no-color >"$work/apply.out" 2>&1; then
+  cat "$work/apply.out" >&2
+  fail "terraform apply of the generated migration failed"
+fi
+grep -E '^module\..*(Creation complete|Still creating)|^Apply complete' "$work/apply.out" | grep -v 'Still' || true
+
+step "A second plan finds nothing to change"
+terraform -chdir="$mig" plan -input=false -no-color -detailed-exitcode >"$work/replan.out" 2>&1 ||
+  { cat "$work/replan.out"; fail "the second plan is not empty"; }
+echo "No changes."
+
+step "The state holds fingerprints, not values"
+secret=$(sed -n 's/.*"SECRET_KEY_BASE": *"\([^"]*\)".*/\1/p' "$fixture" | sed -n 1p)
+if [ -n "$secret" ] && grep -qF "$secret" "$mig/terraform.tfstate"; then
+  fail "SECRET_KEY_BASE's value was found in the state"
+fi
+echo "SECRET_KEY_BASE's value appears nowhere in terraform.tfstate."
+
+step "DNS cutover: 10 %, then 100 % to AWS"
+for weight in 10 100; do
+  if ! terraform -chdir="$mig" apply -auto-approve -input=false -no-color -var "aws_weight=$weight" >"$work/cutover.out" 2>&1; then
+    cat "$work/cutover.out" >&2
+    fail "the cutover step to aws_weight=$weight failed"
+  fi
+  echo "aws_weight=$weight applied"
+done
+
+step "Summary"
+terraform -chdir="$mig" output -no-color
 echo
-echo "Done. The sandbox and the temp directory $work are cleaned up on exit."
+echo "Done in $(($(date +%s) - started)) s. The sandboxes and $work are removed on exit."
