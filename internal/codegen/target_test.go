@@ -959,9 +959,8 @@ func TestTargetScalesTo1500Apps(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("1,500 apps: %d files, %d KiB, in %s", len(files), tgTotalSize(files)/1024, elapsed)
-	if elapsed > 30*time.Second {
-		t.Errorf("Target took %s for 1,500 apps", elapsed)
-	}
+	// No time limit here: timings belong to `make bench`, and the race
+	// detector makes this ten times slower.
 	m := tgParseFiles(t, files)
 	if len(m.files) != 1500+7 {
 		t.Errorf("%d files for 1,500 apps", len(m.files))
