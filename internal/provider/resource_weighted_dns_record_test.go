@@ -223,10 +223,15 @@ func TestAccWeightedDNSRecord_retriesAndSync(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{sandboxCheck(expectPair(srv, zoneID, 100, 0, 60))},
 			},
 			{
-				// A second change right away meets PriorRequestNotComplete
-				// while the first is PENDING; it is retried, then waits for
-				// INSYNC.
-				PreConfig: func() { shiftStart = time.Now() },
+				// The shift meets PriorRequestNotComplete, as when another
+				// change to the zone is still PENDING; it is retried, then
+				// waits for INSYNC. The answer is injected: whether a
+				// real PENDING change is still pending depends on timing
+				// (the sandbox's own tests cover that check).
+				PreConfig: func() {
+					srv.FailRoute53Changes(1, "PriorRequestNotComplete", 400)
+					shiftStart = time.Now()
+				},
 				Config:    cfg(90, 10, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					sandboxCheck(expectPair(srv, zoneID, 90, 10, 60)),
