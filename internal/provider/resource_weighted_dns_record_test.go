@@ -232,7 +232,7 @@ func TestAccWeightedDNSRecord_retriesAndSync(t *testing.T) {
 					srv.FailRoute53Changes(1, "PriorRequestNotComplete", 400)
 					shiftStart = time.Now()
 				},
-				Config:    cfg(90, 10, ""),
+				Config: cfg(90, 10, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					sandboxCheck(expectPair(srv, zoneID, 90, 10, 60)),
 					statecheck.ExpectKnownValue(res, tfjsonpath.New("status"), knownvalue.StringExact("INSYNC")),
