@@ -13,7 +13,17 @@
 //
 // Services are separate files (ssm.go, secretsmanager.go, route53*.go)
 // sharing the router, the SigV4 check, the quotas and the injected
-// failures; ECS is meant to join them the same way.
+// failures. ECS (ecs.go, ecs_run.go) and CloudWatch Logs (logs.go) join
+// them the same way: AWS JSON 1.1 with the targets
+// "AmazonEC2ContainerServiceV20141113.<Operation>" (signing name ecs) and
+// "Logs_20140328.<Operation>" (signing name logs). A task runs its first
+// essential container's command as a local process whose environment is
+// only PATH, HOME, TMPDIR, the container's environment and its secrets
+// (read from the sandbox's SSM parameters and Secrets Manager secrets);
+// its stdout and stderr lines go to the awslogs group and stream
+// "<prefix>/<container>/<task id>". See Options.ECSStartDelay,
+// FailNextTaskStart, KillTaskAfter, Tasks, TaskDefinitions, LogEvents and
+// Close.
 //
 // # Protocol
 //

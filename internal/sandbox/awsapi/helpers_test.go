@@ -48,6 +48,7 @@ func unlimited(opts Options) Options {
 	opts.SSMPutTPS, opts.SSMGetTPS, opts.SSMDeleteTPS = -1, -1, -1
 	opts.SecretsWriteTPS, opts.SecretsReadTPS, opts.SecretsListTPS = -1, -1, -1
 	opts.Route53TPS = -1
+	opts.ECSTPS, opts.LogsTPS = -1, -1
 	return opts
 }
 

@@ -31,6 +31,10 @@ const (
 	QuotaSecretsList
 	// QuotaRoute53: every Route 53 call.
 	QuotaRoute53
+	// QuotaECS: every ECS call.
+	QuotaECS
+	// QuotaLogs: every CloudWatch Logs call.
+	QuotaLogs
 )
 
 func (q Quota) String() string {
@@ -49,6 +53,10 @@ func (q Quota) String() string {
 		return "secretsmanager-list"
 	case QuotaRoute53:
 		return "route53"
+	case QuotaECS:
+		return "ecs"
+	case QuotaLogs:
+		return "logs"
 	}
 	return "unknown"
 }
@@ -66,6 +74,8 @@ var quotaDefaults = map[Quota]quotaDefault{
 	QuotaSecretsRead:  {DefaultSecretsReadTPS, func(o Options) (float64, int) { return o.SecretsReadTPS, o.SecretsReadBurst }},
 	QuotaSecretsList:  {DefaultSecretsListTPS, func(o Options) (float64, int) { return o.SecretsListTPS, o.SecretsListBurst }},
 	QuotaRoute53:      {DefaultRoute53TPS, func(o Options) (float64, int) { return o.Route53TPS, o.Route53Burst }},
+	QuotaECS:          {DefaultECSTPS, func(o Options) (float64, int) { return o.ECSTPS, o.ECSBurst }},
+	QuotaLogs:         {DefaultLogsTPS, func(o Options) (float64, int) { return o.LogsTPS, o.LogsBurst }},
 }
 
 // SetQuota changes a quota from now on: tps > 0 sets the rate, tps == 0

@@ -33,6 +33,14 @@ var (
 		signingName: "secretsmanager", targetPrefix: "secretsmanager",
 		msgKey: msgKeyUpper, internalCode: "InternalServiceError",
 	}
+	ecsService = &awsService{
+		signingName: "ecs", targetPrefix: "AmazonEC2ContainerServiceV20141113",
+		msgKey: msgKeyLower, internalCode: "ServerException",
+	}
+	logsService = &awsService{
+		signingName: "logs", targetPrefix: "Logs_20140328",
+		msgKey: msgKeyLower, internalCode: "ServiceUnavailableException",
+	}
 )
 
 // operation is one API call of a JSON service.
@@ -99,7 +107,7 @@ func (s *Server) lookupTarget(target string) (*operation, *awsService) {
 		return op, op.service
 	}
 	prefix, _, _ := strings.Cut(target, ".")
-	for _, svc := range []*awsService{ssmService, smService} {
+	for _, svc := range []*awsService{ssmService, smService, ecsService, logsService} {
 		if prefix == svc.targetPrefix {
 			return nil, svc
 		}

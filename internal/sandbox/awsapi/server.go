@@ -36,6 +36,16 @@ const (
 	// DefaultSecretsListTPS is ListSecrets' rate.
 	DefaultSecretsListTPS = 100
 
+	// DefaultECSTPS is the rate shared by every ECS call: a sandbox
+	// choice, near ECS's sustained rate for RunTask (20 per second).
+	DefaultECSTPS = 20
+	// DefaultLogsTPS is the rate shared by every CloudWatch Logs call: a
+	// sandbox choice; the real quotas are per action (PutLogEvents 5000,
+	// GetLogEvents 25, FilterLogEvents 5 per second).
+	DefaultLogsTPS = 100
+	// DefaultECSStartDelay is Options.ECSStartDelay's default.
+	DefaultECSStartDelay = 50 * time.Millisecond
+
 	// DefaultMaxStandardParameters is the Standard-tier parameter quota of
 	// one account and region.
 	DefaultMaxStandardParameters = 10000
@@ -103,6 +113,17 @@ type Options struct {
 	// instead of the <ErrorResponse> Route 53 answers today.
 	Route53LegacyInvalidChangeBatch bool
 
+	// ECSTPS and LogsTPS are the rates shared by every ECS and every
+	// CloudWatch Logs call (DefaultECSTPS, DefaultLogsTPS).
+	ECSTPS    float64
+	ECSBurst  int
+	LogsTPS   float64
+	LogsBurst int
+	// ECSStartDelay is how long a task stays in each of PROVISIONING and
+	// PENDING before its process starts. 0 means DefaultECSStartDelay; a
+	// negative delay is invalid.
+	ECSStartDelay time.Duration
+
 	// Latency is added to every request. The wait ends early when the
 	// request's context is canceled. See also Server.SetLatency.
 	Latency time.Duration
@@ -114,7 +135,8 @@ type Options struct {
 // Request is one entry of the request log. It never holds a parameter or
 // secret value, nor credentials.
 type Request struct {
-	// Service is the signing name: "ssm", "secretsmanager" or "route53";
+	// Service is the signing name: "ssm", "secretsmanager", "route53",
+	// "ecs" or "logs";
 	// empty when the target was not recognised.
 	Service string
 	// Operation is the API name, for example "PutParameter"; empty for a
@@ -155,9 +177,11 @@ type Server struct {
 	targets   map[string]*operation // by X-Amz-Target
 	r53Routes []*r53Route
 
-	ssm *ssmStore
-	sm  *smStore
-	r53 *r53Store
+	ssm  *ssmStore
+	sm   *smStore
+	r53  *r53Store
+	logs *logsStore
+	ecs  *ecsStore
 
 	mu     sync.Mutex
 	log    []Request
@@ -208,7 +232,7 @@ func newServer(opts Options) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if opts.Latency < 0 || opts.MaxStandardParameters < 0 || opts.MaxAdvancedParameters < 0 || opts.Route53SyncDelay < 0 {
+	if opts.Latency < 0 || opts.MaxStandardParameters < 0 || opts.MaxAdvancedParameters < 0 || opts.Route53SyncDelay < 0 || opts.ECSStartDelay < 0 {
 		return nil, errors.New("awsapi: negative option")
 	}
 	_, _ = rand.Read(s.secretKey)
@@ -237,11 +261,15 @@ func newServer(opts Options) (*Server, error) {
 	s.ssm = newSSMStore(maxStd, maxAdv)
 	s.sm = newSMStore()
 	s.r53 = newR53Store(opts)
+	s.logs = newLogsStore()
+	s.ecs = newECSStore(opts)
 
 	s.targets = map[string]*operation{}
 	s.registerSSM()
 	s.registerSecretsManager()
 	s.registerRoute53()
+	s.registerECS()
+	s.registerLogs()
 	return s, nil
 }
 
