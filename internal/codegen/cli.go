@@ -78,10 +78,10 @@ func RunCLI(ctx context.Context, args []string, stderr io.Writer, env func(strin
 	case *concurrency < 1 || *concurrency > 64:
 		return usage(fmt.Sprintf("--concurrency must be between 1 and 64, got %d", *concurrency))
 	case !validEnvironment(*environment):
-		return usage(fmt.Sprintf("--environment %q must be letters, digits, '-' or '_' (it is a path segment of every SSM parameter)", *environment))
+		return usage(fmt.Sprintf("--environment %q must be 1 to 64 letters, digits, '.', '_' or '-' (the rule of the target's environment variable; it is a path segment of every SSM parameter)", *environment))
 	}
 	if *region == "" {
-		*region = hwOrDefault(env("AWS_REGION"), "us-east-1")
+		*region = tfOrDefault(env("AWS_REGION"), "us-east-1")
 	}
 
 	// Refuse a non-empty directory before spending any API calls.
@@ -104,7 +104,7 @@ func RunCLI(ctx context.Context, args []string, stderr io.Writer, env func(strin
 	}
 	client := heroku.New(heroku.Config{
 		APIKey:         apiKey,
-		APIURL:         hwOrDefault(env("HEROKU_API_URL"), heroku.DefaultAPIURL),
+		APIURL:         tfOrDefault(env("HEROKU_API_URL"), heroku.DefaultAPIURL),
 		UserAgent:      "terraform-provider-heroku2aws-generate",
 		MaxConcurrency: *concurrency,
 	})
@@ -114,7 +114,7 @@ func RunCLI(ctx context.Context, args []string, stderr io.Writer, env func(strin
 	if *team == "" {
 		scope = fmt.Sprintf("%d app(s)", len(apps))
 	}
-	fmt.Fprintf(stderr, "generate: reading %s from %s\n", scope, hwOrDefault(env("HEROKU_API_URL"), heroku.DefaultAPIURL))
+	fmt.Fprintf(stderr, "generate: reading %s from %s\n", scope, tfOrDefault(env("HEROKU_API_URL"), heroku.DefaultAPIURL))
 	inv, err := Collect(ctx, inventory.NewReader(client), CollectOptions{
 		Apps: apps, Team: *team, Concurrency: *concurrency,
 		AWSRegion: *region, Environment: *environment,
@@ -169,7 +169,7 @@ func validEnvironment(s string) bool {
 		return false
 	}
 	for _, r := range s {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_'
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'
 		if !ok {
 			return false
 		}

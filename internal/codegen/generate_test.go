@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
@@ -413,30 +412,5 @@ func TestRunCLI(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "..", "x")); err == nil {
 		t.Error("a failed run created its output directory")
-	}
-}
-
-// Every generated expression parses as HCL on its own, for a name that
-// needs every escape.
-func TestHCLQuoting(t *testing.T) {
-	t.Parallel()
-	for _, s := range []string{`plain`, `with "quotes"`, `back\slash`, "${var.x}", "%{if true}", "new\nline", "tab\t", "ünïcode"} {
-		expr := hwQuote(s)
-		f, diags := hclwrite.ParseConfig([]byte("x = "+expr+"\n"), "t.tf", hcl.InitialPos)
-		if diags.HasErrors() {
-			t.Errorf("hwQuote(%q) = %s: %s", s, expr, diags.Error())
-			continue
-		}
-		_ = f
-		p := hclparse.NewParser()
-		file, diags := p.ParseHCL([]byte("x = "+expr+"\n"), "t.tf")
-		if diags.HasErrors() {
-			t.Fatal(diags.Error())
-		}
-		attrs, _ := file.Body.JustAttributes()
-		v, diags := attrs["x"].Expr.Value(nil)
-		if diags.HasErrors() || v.AsString() != s {
-			t.Errorf("hwQuote(%q) evaluates to %#v (%s)", s, v, diags.Error())
-		}
 	}
 }

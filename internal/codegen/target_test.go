@@ -731,6 +731,8 @@ func TestTFTemplateEscaping(t *testing.T) {
 	}{
 		{tfLit(`echo "${HOME}" %{if} \ $$ $`), `echo "${HOME}" %{if} \ $$ $`},
 		{tfLit("line1\nline2\ttab"), "line1\nline2\ttab"},
+		{tfLit(`with "quotes" and back\slash`), `with "quotes" and back\slash`},
+		{tfLit("ünïcode"), "ünïcode"},
 		{tfTmpl("cost $", x, " and 100%", x, "!"), "cost $X and 100%X!"},
 		{tfTmpl("${literal}", x, "%{literal}"), "${literal}X%{literal}"},
 		{tfTmpl("a$$", x), "a$$X"},
