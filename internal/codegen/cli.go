@@ -47,7 +47,7 @@ func RunCLI(ctx context.Context, args []string, stderr io.Writer, env func(strin
 		team        = fsFlags.String("team", "", "read every app of this Heroku team (all pages)")
 		out         = fsFlags.String("out", "", "output directory (required); must be empty unless --force")
 		region      = fsFlags.String("aws-region", "", "AWS region of the target (default $AWS_REGION, else us-east-1)")
-		environment = fsFlags.String("environment", "prod", "environment name used in SSM paths /<app>/<environment>/<NAME>")
+		environment = fsFlags.String("environment", DefaultEnvironment, "environment name used in SSM paths /<app>/<environment>/<NAME>")
 		force       = fsFlags.Bool("force", false, "overwrite the generated files in a non-empty --out directory (state and tfvars are kept)")
 		concurrency = fsFlags.Int("concurrency", DefaultConcurrency, "apps read at once; requests are paced by Heroku's rate limit")
 	)
@@ -81,7 +81,7 @@ func RunCLI(ctx context.Context, args []string, stderr io.Writer, env func(strin
 		return usage(fmt.Sprintf("--environment %q must be 1 to 64 letters, digits, '.', '_' or '-' (the rule of the target's environment variable; it is a path segment of every SSM parameter)", *environment))
 	}
 	if *region == "" {
-		*region = tfOrDefault(env("AWS_REGION"), "us-east-1")
+		*region = tfOrDefault(env("AWS_REGION"), DefaultAWSRegion)
 	}
 
 	// Refuse a non-empty directory before spending any API calls.

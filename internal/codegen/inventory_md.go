@@ -92,14 +92,7 @@ type invSection struct {
 }
 
 func (d *invDoc) prepare() {
-	d.env = d.inv.Environment
-	if d.env == "" {
-		d.env = "prod"
-	}
-	d.region = d.inv.AWSRegion
-	if d.region == "" {
-		d.region = "us-east-1"
-	}
+	d.env, d.region = d.inv.Env(), d.inv.Region()
 	d.cost = d.p.Estimate(d.inv)
 	d.billed = billedApps(d.inv)
 	d.index = make(map[string]int, len(d.inv.Apps))

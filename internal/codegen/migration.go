@@ -47,8 +47,8 @@ func Migration(inv *Inventory) (map[string][]byte, error) {
 		}
 		return b
 	}
-	variable("aws_region", "string", "AWS region the parameters and DNS records live in.", tfLit(tfOrDefault(inv.AWSRegion, "us-east-1")), false)
-	variable("environment", "string", "Environment name in the SSM path /<app>/<environment>/<NAME>; the target's task definitions read the same path.", tfLit(tfOrDefault(inv.Environment, "prod")), false)
+	variable("aws_region", "string", "AWS region the parameters and DNS records live in.", tfLit(inv.Region()), false)
+	variable("environment", "string", "Environment name in the SSM path /<app>/<environment>/<NAME>; the target's task definitions read the same path.", tfLit(inv.Env()), false)
 	variable("config_vars_version", "number", "Bump to copy every config var again, for example after rotating secrets on Heroku.", "1", false)
 	variable("aws_targets", "map(string)", "DNS name of each app's load balancer on AWS, by app name (the target's aws_targets output). Domains of apps missing here are not cut over.", "{}", false)
 	variable("copy_databases", "bool", "Copy the Heroku Postgres databases into RDS. Set it once database_target_urls holds every database.", "false", false)

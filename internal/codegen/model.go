@@ -21,6 +21,18 @@ type Inventory struct {
 	Apps []App
 }
 
+// Defaults of Inventory.AWSRegion and Inventory.Environment.
+const (
+	DefaultAWSRegion   = "us-east-1"
+	DefaultEnvironment = "prod"
+)
+
+// Region is AWSRegion, or DefaultAWSRegion when it is empty.
+func (inv *Inventory) Region() string { return tfOrDefault(inv.AWSRegion, DefaultAWSRegion) }
+
+// Env is Environment, or DefaultEnvironment when it is empty.
+func (inv *Inventory) Env() string { return tfOrDefault(inv.Environment, DefaultEnvironment) }
+
 // App is one Heroku app's inventory.
 type App struct {
 	Name, ID string

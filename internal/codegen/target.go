@@ -517,10 +517,10 @@ func (p *targetPlan) variablesFile() *tfWriter {
 		w.set(v, "error_message", tfLit(msg))
 	}
 
-	b := variable("aws_region", "string", "AWS region of every resource.", tfLit(tfOrDefault(p.inv.AWSRegion, "us-east-1")))
+	b := variable("aws_region", "string", "AWS region of every resource.", tfLit(p.inv.Region()))
 	validation(b, tfExpr(`can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.aws_region))`), "aws_region must be a region name such as us-east-1.")
 
-	b = variable("environment", "string", "Environment name in the SSM paths /<app>/<environment>/<NAME> that the migration writes the config vars to.", tfLit(tfOrDefault(p.inv.Environment, "prod")))
+	b = variable("environment", "string", "Environment name in the SSM paths /<app>/<environment>/<NAME> that the migration writes the config vars to.", tfLit(p.inv.Env()))
 	validation(b, tfExpr(`can(regex("^[A-Za-z0-9_.-]{1,64}$", var.environment))`), "environment must be 1 to 64 letters, digits, '.', '_' or '-'.")
 
 	b = variable("vpc_cidr", "string", "CIDR block of the VPC: two public subnets take the first two sixteenths, two private subnets the second and third quarters.", tfLit("10.0.0.0/16"))
