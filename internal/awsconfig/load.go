@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -131,8 +133,10 @@ type Clients struct {
 	SSM            *ssm.Client
 	SecretsManager *secretsmanager.Client
 	Route53        *route53.Client
-	// ECS and CloudWatch Logs (internal/pgrestore) join here, each built
-	// with its <Service>Options helper so that Settings.Endpoints applies.
+	// ECS and Logs run and watch the Fargate task of the pg restore job's
+	// "ecs" executor.
+	ECS  *ecs.Client
+	Logs *cloudwatchlogs.Client
 }
 
 // NewClients builds the service clients for cfg (from Load) and s. It makes
@@ -142,7 +146,19 @@ func NewClients(cfg aws.Config, s Settings) *Clients {
 		SSM:            ssm.NewFromConfig(cfg, SSMOptions(s)),
 		SecretsManager: secretsmanager.NewFromConfig(cfg, SecretsManagerOptions(s)),
 		Route53:        route53.NewFromConfig(cfg, Route53Options(s)),
+		ECS:            ecs.NewFromConfig(cfg, ECSOptions(s)),
+		Logs:           cloudwatchlogs.NewFromConfig(cfg, LogsOptions(s)),
 	}
+}
+
+// ECSOptions applies Settings.Endpoints.ECS to an ECS client.
+func ECSOptions(s Settings) func(*ecs.Options) {
+	return func(o *ecs.Options) { setBaseEndpoint(&o.BaseEndpoint, s.Endpoints.ECS) }
+}
+
+// LogsOptions applies Settings.Endpoints.Logs to a CloudWatch Logs client.
+func LogsOptions(s Settings) func(*cloudwatchlogs.Options) {
+	return func(o *cloudwatchlogs.Options) { setBaseEndpoint(&o.BaseEndpoint, s.Endpoints.Logs) }
 }
 
 // Route53Options applies Settings.Endpoints.Route53 to a Route 53 client.

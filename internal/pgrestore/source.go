@@ -71,10 +71,14 @@ func (r *run) fromFile(path string) error {
 	return nil
 }
 
-func (r *run) fromHeroku(ctx context.Context, hb *HerokuBackup) error {
+// findBackup picks the backup to restore, capturing a new one first when
+// asked: both executors start here. checkDB first asks the Data API for the
+// database (a clear error when the add-on is not Heroku Postgres, or is
+// still provisioning); the plan-time lookup skips it.
+func (r *run) findBackup(ctx context.Context, hb *HerokuBackup, checkDB bool) (*heroku.Transfer, string, error) {
 	h := r.cfg.Heroku
 	if h == nil {
-		return errors.New("a heroku_backup source needs the Heroku API, which is not configured")
+		return nil, "", errors.New("a heroku_backup source needs the Heroku API, which is not configured")
 	}
 	addon := strings.TrimSpace(hb.Addon)
 	if addon == "" {
@@ -82,10 +86,12 @@ func (r *run) fromHeroku(ctx context.Context, hb *HerokuBackup) error {
 	}
 	ref, err := h.ResolveAddon(ctx, hb.App, addon)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
-	if err := h.PGDatabase(ctx, ref.ID); err != nil {
-		return err
+	if checkDB {
+		if err := h.PGDatabase(ctx, ref.ID); err != nil {
+			return nil, "", err
+		}
 	}
 	app := ref.App
 	if app == "" {
@@ -94,35 +100,44 @@ func (r *run) fromHeroku(ctx context.Context, hb *HerokuBackup) error {
 	var t *heroku.Transfer
 	if hb.Capture {
 		if t, err = r.capture(ctx, h, ref, app); err != nil {
-			return err
+			return nil, "", err
 		}
 	} else {
 		ts, err := h.Transfers(ctx, app)
 		if err != nil {
-			return err
+			return nil, "", err
 		}
 		name := strings.TrimSpace(hb.Backup)
 		var ok bool
 		if name == "" || name == BackupLatest {
 			if t, ok = heroku.LatestBackup(ts); !ok {
-				return fmt.Errorf("app %q has no successful backup of %s; capture one (capture = true, or `heroku pg:backups:capture -a %s`)",
+				return nil, "", fmt.Errorf("app %q has no successful backup of %s; capture one (capture = true, or `heroku pg:backups:capture -a %s`)",
 					app, ref.Name, app)
 			}
 		} else {
 			if t, ok = heroku.FindBackup(ts, name); !ok {
-				return fmt.Errorf("app %q has no backup %s (see `heroku pg:backups -a %s`)", app, name, app)
+				return nil, "", fmt.Errorf("app %q has no backup %s (see `heroku pg:backups -a %s`)", app, name, app)
 			}
 			if !t.Finished() {
-				return fmt.Errorf("backup %s of app %q is still running; wait for it or restore another one", t.Name, app)
+				return nil, "", fmt.Errorf("backup %s of app %q is still running; wait for it or restore another one", t.Name, app)
 			}
 			if !t.Succeeded {
 				full, ferr := h.Transfer(ctx, app, transferID(t), true)
 				if ferr == nil {
 					t = full
 				}
-				return fmt.Errorf("backup %s of app %q failed on Heroku, so it cannot be restored%s", name, app, logSuffix(t))
+				return nil, "", fmt.Errorf("backup %s of app %q failed on Heroku, so it cannot be restored%s", name, app, logSuffix(t))
 			}
 		}
+	}
+	return t, app, nil
+}
+
+func (r *run) fromHeroku(ctx context.Context, hb *HerokuBackup) error {
+	h := r.cfg.Heroku
+	t, app, err := r.findBackup(ctx, hb, true)
+	if err != nil {
+		return err
 	}
 	r.res.BackupID = t.Name
 	num := t.Num

@@ -323,40 +323,16 @@ func (r *run) restore(ctx context.Context) error {
 		}
 		return fmt.Errorf("restore: %w", err)
 	}
-	for i, e := range parser.Tolerated {
-		if i == 20 {
-			r.warn("pg_restore: %d more ownership errors like these", parser.ToleratedN-20)
-			break
-		}
-		r.warn("pg_restore (tolerated): %s", e.Short())
-	}
+	exit := 0
 	var pe *procError
 	switch {
-	case parser.FailedN > 0:
-		var b strings.Builder
-		fmt.Fprintf(&b, "pg_restore failed: %d errors", parser.FailedN)
-		if parser.ToleratedN > 0 {
-			fmt.Fprintf(&b, " (besides %d tolerated ownership errors)", parser.ToleratedN)
-		}
-		b.WriteString("; the target is incomplete. The first ones:")
-		for i, e := range parser.Failed {
-			if i == 5 {
-				break
-			}
-			b.WriteString("\n- ")
-			b.WriteString(strings.ReplaceAll(e.Text(), "\n", "\n  "))
-		}
-		return errors.New(b.String())
-	case len(parser.Other) > 0 && err != nil:
-		return fmt.Errorf("pg_restore failed: %s", strings.Join(parser.Other, "; "))
-	case errors.As(err, &pe) && pe.ExitCode == 1 && parser.ToleratedN > 0:
-		// "errors ignored on restore: N", all of them tolerated.
-		if parser.IgnoredCount >= 0 && parser.IgnoredCount != parser.ToleratedN {
-			return fmt.Errorf("pg_restore reported %d ignored errors, of which only %d were recognised as ownership errors%s",
-				parser.IgnoredCount, parser.ToleratedN, quoteLines(strings.Split(parser.Tail(), "\n"), 15))
-		}
+	case errors.As(err, &pe):
+		exit = pe.ExitCode
 	case err != nil:
-		return fmt.Errorf("pg_restore failed: %w%s", err, quoteLines(strings.Split(parser.Tail(), "\n"), 15))
+		exit = -1
+	}
+	if err := r.judgeRestore(parser, exit, err); err != nil {
+		return err
 	}
 	r.res.TablesRestored = total
 	r.phase(ctx, "restore", true, map[string]any{
@@ -515,4 +491,48 @@ func countTable(ctx context.Context, conn *pgx.Conn, h copyHeader, kinds []colKi
 	}
 	rh.Close()
 	return rh.Rows(), rh.Checksum(), nil
+}
+
+// judgeRestore decides from pg_restore's stderr and exit status (runErr
+// is how it ended, nil when only the status is known, as for a Fargate
+// task) whether the restore is complete: tolerated ownership errors become
+// warnings, anything else fails the job. Both executors use it.
+func (r *run) judgeRestore(parser *stderrParser, exit int, runErr error) error {
+	for i, e := range parser.Tolerated {
+		if i == 20 {
+			r.warn("pg_restore: %d more ownership errors like these", parser.ToleratedN-20)
+			break
+		}
+		r.warn("pg_restore (tolerated): %s", e.Short())
+	}
+	switch {
+	case parser.FailedN > 0:
+		var b strings.Builder
+		fmt.Fprintf(&b, "pg_restore failed: %d errors", parser.FailedN)
+		if parser.ToleratedN > 0 {
+			fmt.Fprintf(&b, " (besides %d tolerated ownership errors)", parser.ToleratedN)
+		}
+		b.WriteString("; the target is incomplete. The first ones:")
+		for i, e := range parser.Failed {
+			if i == 5 {
+				break
+			}
+			b.WriteString("\n- ")
+			b.WriteString(strings.ReplaceAll(e.Text(), "\n", "\n  "))
+		}
+		return errors.New(b.String())
+	case len(parser.Other) > 0 && exit != 0:
+		return fmt.Errorf("pg_restore failed: %s", strings.Join(parser.Other, "; "))
+	case exit == 1 && parser.ToleratedN > 0:
+		// "errors ignored on restore: N", all of them tolerated.
+		if parser.IgnoredCount >= 0 && parser.IgnoredCount != parser.ToleratedN {
+			return fmt.Errorf("pg_restore reported %d ignored errors, of which only %d were recognised as ownership errors%s",
+				parser.IgnoredCount, parser.ToleratedN, quoteLines(strings.Split(parser.Tail(), "\n"), 15))
+		}
+	case runErr != nil:
+		return fmt.Errorf("pg_restore failed: %w%s", runErr, quoteLines(strings.Split(parser.Tail(), "\n"), 15))
+	case exit != 0:
+		return fmt.Errorf("pg_restore failed: exit status %d%s", exit, quoteLines(strings.Split(parser.Tail(), "\n"), 15))
+	}
+	return nil
 }

@@ -161,6 +161,15 @@ feed:
 		return err
 	}
 
+	nbad, verr := checkTables(results, r.opts.Verify)
+	r.phase(ctx, "verify", true, map[string]any{"status": "finished", "tables_total": len(tables),
+		"mismatches": nbad, "elapsed_s": int(r.cfg.Now().Sub(start).Seconds())})
+	return verr
+}
+
+// checkTables sets Match on every result and explains the mismatches:
+// nbad of them, err nil when there are none. Both executors use it.
+func checkTables(results []TableResult, mode string) (nbad int, err error) {
 	var bad []string
 	for i := range results {
 		t := &results[i]
@@ -179,8 +188,6 @@ feed:
 				name, t.SourceRows, t.SourceChecksum, t.TargetChecksum))
 		}
 	}
-	r.phase(ctx, "verify", true, map[string]any{"status": "finished", "tables_total": len(tables),
-		"mismatches": len(bad), "elapsed_s": int(r.cfg.Now().Sub(start).Seconds())})
 	if len(bad) > 0 {
 		nbad := len(bad)
 		more := ""
@@ -188,8 +195,8 @@ feed:
 			more = fmt.Sprintf("\n- and %d more", len(bad)-10)
 			bad = bad[:10]
 		}
-		return fmt.Errorf("verification (%s) failed for %d of %d tables:\n- %s%s", r.opts.Verify, nbad, len(tables),
+		return nbad, fmt.Errorf("verification (%s) failed for %d of %d tables:\n- %s%s", mode, nbad, len(results),
 			strings.Join(bad, "\n- "), more)
 	}
-	return nil
+	return 0, nil
 }

@@ -45,6 +45,8 @@ type heroku2awsProvider struct {
 	// tweakRestore lets tests adjust the pg restore executor (a short
 	// transfer poll interval instead of Heroku's 3 seconds).
 	tweakRestore func(*pgrestore.LocalConfig)
+	// tweakECS adjusts the ECS executor (short polls and waits).
+	tweakECS func(*pgrestore.ECSConfig)
 }
 
 // providerModel is the provider block.
@@ -70,6 +72,7 @@ type providerData struct {
 	zoneNames sync.Map
 	// tweakRestore is the provider's test hook for the restore executor.
 	tweakRestore func(*pgrestore.LocalConfig)
+	tweakECS     func(*pgrestore.ECSConfig)
 }
 
 // awsAccess is the provider's AWS side: the loaded configuration and its
@@ -276,6 +279,7 @@ func (p *heroku2awsProvider) Configure(ctx context.Context, req provider.Configu
 		aws:          awsAccess,
 		secretLimits: secretimport.NewLimits(awsAccess.settings.SSMPutParameterRate, awsAccess.settings.SecretsManagerWriteRate),
 		tweakRestore: p.tweakRestore,
+		tweakECS:     p.tweakECS,
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data

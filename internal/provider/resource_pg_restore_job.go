@@ -38,6 +38,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure      = (*pgRestoreJobResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*pgRestoreJobResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*pgRestoreJobResource)(nil)
 )
 
 func newPGRestoreJobResource() resource.Resource { return &pgRestoreJobResource{} }
@@ -61,6 +62,8 @@ type pgRestoreJobModel struct {
 	PGBinDir        types.String   `tfsdk:"pg_bin_dir"`
 	Verify          types.String   `tfsdk:"verify"`
 	Triggers        types.Map      `tfsdk:"triggers"`
+	Executor        types.String   `tfsdk:"executor"`
+	ECS             *pgECSModel    `tfsdk:"ecs"`
 	BackupID        types.String   `tfsdk:"backup_id"`
 	StartedAt       types.String   `tfsdk:"started_at"`
 	FinishedAt      types.String   `tfsdk:"finished_at"`
@@ -179,6 +182,15 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"`{ cutover = \"2026-11-21\" }` for the final copy in the maintenance window.",
 				Optional: true, ElementType: types.StringType, PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 			},
+			"executor": schema.StringAttribute{
+				MarkdownDescription: "Where the job runs: `local` (default) runs `pg_dump`/`pg_restore` on the machine that runs " +
+					"Terraform; `ecs` runs them in a one-off ECS Fargate task inside the target's VPC, configured by the `ecs` " +
+					"block, for a database in private subnets or too large to move through this machine. With `ecs`, " +
+					"`source.dump_file`, `schemas`, `exclude_schemas`, `exclude_tables`, `heroku_ext = \"remap\"`, " +
+					"`verify = \"checksums\"` and `pg_bin_dir` are not available.",
+				Optional: true, Computed: true, Default: stringdefault.StaticString(executorLocal), PlanModifiers: replaceS,
+				Validators: []validator.String{stringvalidator.OneOf(executorValues...)},
+			},
 			"backup_id":         computedStr("Name of the Heroku backup restored, such as `b042`; null for other sources."),
 			"started_at":        computedStr("When the run started, RFC 3339."),
 			"finished_at":       computedStr("When the run finished, RFC 3339."),
@@ -204,6 +216,7 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true}),
 		},
 		Blocks: map[string]schema.Block{
+			"ecs": ecsBlock(),
 			"source": schema.SingleNestedBlock{
 				MarkdownDescription: "Where the data comes from: exactly one of `heroku_backup`, `database_url`, `dump_url` " +
 					"and `dump_file`. Required.",
@@ -311,6 +324,7 @@ func (r *pgRestoreJobResource) ValidateConfig(ctx context.Context, req resource.
 		resp.Diagnostics.AddAttributeError(path.Root("source").AtName("heroku_backup").AtName("app"), "Missing Required Argument",
 			"source.heroku_backup needs app: the Heroku app the database is attached to.")
 	}
+	validateExecutor(ctx, &m, job, &resp.Diagnostics)
 	for _, p := range pgrestore.Validate(job) {
 		if p.Warning {
 			resp.Diagnostics.AddAttributeWarning(attrPath(p.Attribute), p.Summary, p.Detail)
@@ -328,6 +342,11 @@ func (tflogProgress) Phase(ctx context.Context, phase string, fields map[string]
 		f[k] = v
 	}
 	tflog.Info(ctx, "pg restore job: "+phase, f)
+}
+
+// Line logs a line of the Fargate task's log.
+func (tflogProgress) Line(ctx context.Context, line string) {
+	tflog.Debug(ctx, "pg restore job task: "+line)
 }
 
 func newRunID() string {
@@ -348,11 +367,23 @@ func (r *pgRestoreJobResource) Create(ctx context.Context, req resource.CreateRe
 	defer cancel()
 
 	job, _ := jobOf(ctx, &plan, &resp.Diagnostics)
+	plan.ID = types.StringValue(newRunID())
+	var exec pgrestore.Executor
+	if plan.Executor.ValueString() == executorECS {
+		if exec = r.ecsExecutor(ctx, &plan, plan.ID.ValueString(), &resp.Diagnostics); exec == nil {
+			return
+		}
+		if job.Options.Jobs == 0 {
+			task, _ := ecsTaskOf(ctx, plan.ECS, &resp.Diagnostics)
+			job.Options.Jobs = task.VCPUs()
+		}
+	} else {
+		exec = r.executor()
+	}
 	if job.Options.Jobs == 0 {
 		job.Options.Jobs = defaultJobs()
 	}
 	plan.Jobs = types.Int64Value(int64(job.Options.Jobs))
-	plan.ID = types.StringValue(newRunID())
 	started := time.Now().UTC()
 	plan.StartedAt = types.StringValue(started.Format(time.RFC3339))
 	setResult(&plan, &pgrestore.Result{StartedAt: started})
@@ -360,7 +391,7 @@ func (r *pgRestoreJobResource) Create(ctx context.Context, req resource.CreateRe
 	// resource is recorded (tainted), so the next apply runs it again.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 
-	res, err := r.executor().Run(ctx, job, tflogProgress{})
+	res, err := exec.Run(ctx, job, tflogProgress{})
 	if res != nil {
 		setResult(&plan, res)
 	}
@@ -368,8 +399,12 @@ func (r *pgRestoreJobResource) Create(ctx context.Context, req resource.CreateRe
 	if err != nil {
 		msg := pgrestore.RedactURL(err.Error())
 		if errors.Is(err, context.DeadlineExceeded) {
-			msg += fmt.Sprintf("\n\nThe run was stopped by the create timeout (%s); its processes and temporary files are gone. "+
-				"Raise timeouts.create for a database this size.", timeout)
+			gone := "its processes and temporary files are gone"
+			if plan.Executor.ValueString() == executorECS {
+				gone = "its ECS task was stopped"
+			}
+			msg += fmt.Sprintf("\n\nThe run was stopped by the create timeout (%s); %s. "+
+				"Raise timeouts.create for a database this size.", timeout, gone)
 		}
 		resp.Diagnostics.AddError("Error Restoring Database",
 			msg+"\n\nThe resource is marked tainted: the next apply runs the job again. The target may hold a partial "+

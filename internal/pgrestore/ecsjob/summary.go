@@ -53,6 +53,11 @@ type Summary struct {
 	Verify   string   `json:"verify"`
 	Tables   []Table  `json:"tables,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
+	// PGRestoreExit is pg_restore's exit status. Non-zero means it reported
+	// errors; the provider reads them from the log (between the restore
+	// phase markers) and decides, as the local executor does, whether they
+	// are tolerated ownership errors.
+	PGRestoreExit int `json:"pg_restore_exit"`
 }
 
 // Format renders the summary line, without a trailing newline.
@@ -107,7 +112,7 @@ func Parse(line string) (Summary, error) {
 	default:
 		return Summary{}, fmt.Errorf("summary verify mode %q: want none or row_counts", s.Verify)
 	}
-	if s.TablesRestored < 0 || s.Bytes < 0 || s.DurationSeconds < 0 {
+	if s.TablesRestored < 0 || s.Bytes < 0 || s.DurationSeconds < 0 || s.PGRestoreExit < 0 {
 		return Summary{}, errors.New("summary holds a negative count")
 	}
 	for _, t := range s.Tables {
