@@ -75,7 +75,7 @@ func ecsBlock() schema.SingleNestedBlock {
 			"cpu": schema.Int64Attribute{
 				MarkdownDescription: "Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384. Defaults to 1024. " +
 					"`jobs` defaults to the number of vCPUs.",
-				Optional: true,
+				Optional:   true,
 				Validators: []validator.Int64{int64validator.OneOf(256, 512, 1024, 2048, 4096, 8192, 16384)},
 			},
 			"memory": schema.Int64Attribute{

@@ -247,8 +247,10 @@ func TestAccPGRestoreJob_ecsFailures(t *testing.T) {
 		stopped bool // the task must have been stopped by StopTask
 	}{
 		{
-			name:    "failed start",
-			prepare: func(s *awsapi.Server) { s.FailNextTaskStart(1, "CannotPullContainerError: pull image manifest has been retried 5 time(s)") },
+			name: "failed start",
+			prepare: func(s *awsapi.Server) {
+				s.FailNextTaskStart(1, "CannotPullContainerError: pull image manifest has been retried 5 time(s)")
+			},
 			dumpURL: missing.URL + "/x.dump",
 			want:    regexp.MustCompile(`did not start:\s+CannotPullContainerError(.|\n)*ecs\.image`),
 		},
