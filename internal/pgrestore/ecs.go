@@ -542,7 +542,7 @@ func (r *ecsRun) finish(ctx context.Context, task *ecstypes.Task) error {
 		r.warn("%s", w)
 	}
 	if r.logs.parser == nil {
-		r.logs.parser = newStderrParser("pg_restore")
+		r.logs.parser = newStderrParser()
 	}
 	r.logs.parser.Close()
 	if err := r.judgeRestore(r.logs.parser, sum.PGRestoreExit, nil); err != nil {
@@ -611,7 +611,7 @@ func (r *ecsRun) readLogs(ctx context.Context) error {
 		return nil
 	}
 	if l.parser == nil {
-		l.parser = newStderrParser("pg_restore")
+		l.parser = newStderrParser()
 	}
 	for {
 		in := &cloudwatchlogs.GetLogEventsInput{

@@ -298,7 +298,9 @@ func (t ECSTask) validate() []Problem {
 	roleARN("ecs.task_role_arn", t.TaskRoleARN, false)
 	if s := t.TargetPasswordSecret; s != "" {
 		m := arnRE.FindStringSubmatch(s)
-		if m == nil || !(m[1] == "secretsmanager" && strings.HasPrefix(m[3], "secret:")) && !(m[1] == "ssm" && strings.HasPrefix(m[3], "parameter/")) {
+		secretsManager := m != nil && m[1] == "secretsmanager" && strings.HasPrefix(m[3], "secret:")
+		parameter := m != nil && m[1] == "ssm" && strings.HasPrefix(m[3], "parameter/")
+		if !secretsManager && !parameter {
 			errorf("ecs.target_password_secret", "Invalid Secret ARN",
 				"ecs.target_password_secret must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME, "+
 					"optionally followed by :json-key:: such as :password:: for an RDS-managed secret) or of an SSM parameter "+

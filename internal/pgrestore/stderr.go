@@ -118,8 +118,9 @@ const (
 	maxDetailLines = 6
 )
 
-func newStderrParser(prog string) *stderrParser {
-	return &stderrParser{prog: prog, IgnoredCount: -1}
+// newStderrParser reads pg_restore's stderr.
+func newStderrParser() *stderrParser {
+	return &stderrParser{prog: "pg_restore", IgnoredCount: -1}
 }
 
 // Line feeds one stderr line (without newline).

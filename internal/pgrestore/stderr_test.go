@@ -6,7 +6,7 @@ import (
 )
 
 func parseStderr(text string) *stderrParser {
-	p := newStderrParser("pg_restore")
+	p := newStderrParser()
 	for _, l := range strings.Split(text, "\n") {
 		p.Line(l)
 	}

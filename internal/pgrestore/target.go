@@ -303,7 +303,7 @@ func (r *run) restore(ctx context.Context) error {
 	args = append(args, "--use-list="+list, "--dbname="+r.target.noPasswordURL(r.opts.DefaultSSLMode), r.archive)
 
 	total := len(r.plan.Tables)
-	parser := newStderrParser("pg_restore")
+	parser := newStderrParser()
 	start := r.cfg.Now()
 	r.phase(ctx, "restore", true, map[string]any{"status": "started", "tables_total": total, "jobs": r.opts.Jobs})
 	err = runProc(ctx, procSpec{

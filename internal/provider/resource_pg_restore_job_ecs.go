@@ -48,9 +48,9 @@ func ecsBlock() schema.SingleNestedBlock {
 	str := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: desc, Optional: true}
 	}
-	list := func(desc string, max int) schema.ListAttribute {
+	list := func(desc string, most int) schema.ListAttribute {
 		return schema.ListAttribute{MarkdownDescription: desc, Optional: true, ElementType: types.StringType,
-			Validators: []validator.List{listvalidator.SizeAtMost(max), listvalidator.UniqueValues()}}
+			Validators: []validator.List{listvalidator.SizeAtMost(most), listvalidator.UniqueValues()}}
 	}
 	return schema.SingleNestedBlock{
 		MarkdownDescription: "Where and how the Fargate task of `executor = \"ecs\"` runs. Required with that executor, " +

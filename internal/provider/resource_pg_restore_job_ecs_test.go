@@ -120,10 +120,11 @@ func ecsLeftovers(srv *awsapi.Server, awsURL string, secrets ...string) error {
 					return fmt.Errorf("task definition %s has a secret in its command or environment", d.ARN)
 				}
 			}
-			for _, must := range []string{"PGPASSWORD", "HEROKU2AWS_SOURCE_URL"} {
-				if _, ok := c.Secrets[must]; !ok && !(must == "HEROKU2AWS_SOURCE_URL" && c.Secrets["HEROKU2AWS_SOURCE_SERVICE"] != "") {
-					return fmt.Errorf("task definition %s does not pass %s as a secret: %v", d.ARN, must, c.Secrets)
-				}
+			if c.Secrets["PGPASSWORD"] == "" {
+				return fmt.Errorf("task definition %s does not pass PGPASSWORD as a secret: %v", d.ARN, c.Secrets)
+			}
+			if c.Secrets["HEROKU2AWS_SOURCE_URL"] == "" && c.Secrets["HEROKU2AWS_SOURCE_SERVICE"] == "" {
+				return fmt.Errorf("task definition %s does not pass the source as a secret: %v", d.ARN, c.Secrets)
 			}
 		}
 	}
