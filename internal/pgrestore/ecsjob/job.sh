@@ -306,7 +306,8 @@ tables_restored=$(grep -c '^[0-9][0-9]*; [0-9][0-9]* [0-9][0-9]* TABLE DATA ' "$
 # Did the dump install extensions in heroku_ext, as Heroku does? Then the
 # target database gets heroku_ext on its search_path after the restore.
 heroku_ext=false
-pg_restore -s -f - "$archive" 2>/dev/null | grep -q '^CREATE EXTENSION .* WITH SCHEMA heroku_ext;' && heroku_ext=true
+pg_restore -s -f - "$archive" 2>/dev/null | grep '^CREATE EXTENSION ' >"$work/dump_extensions"
+grep -q ' WITH SCHEMA heroku_ext;' "$work/dump_extensions" && heroku_ext=true
 
 # ---------------------------------------------------------------------------
 # Count the source's rows in the dump's COPY data, table by table, in
@@ -425,6 +426,13 @@ fi
 if [ -n "$extensions" ]; then
 	: >"$work/extensions.sql"
 	for ext in $extensions; do
+		# One the dump creates itself is left to it, in the schema it names
+		# (citext in heroku_ext, on Heroku): created here first, it would
+		# land in public and the dump's columns of type heroku_ext.citext
+		# would fail.
+		if grep -q "^CREATE EXTENSION IF NOT EXISTS \"\{0,1\}$ext\"\{0,1\} " "$work/dump_extensions"; then
+			continue
+		fi
 		printf 'CREATE EXTENSION IF NOT EXISTS "%s";\n' "$ext" >>"$work/extensions.sql"
 	done
 	target_psql "$work/extensions.out" "$work/extensions.sql" || {
