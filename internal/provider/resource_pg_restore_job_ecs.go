@@ -161,7 +161,7 @@ func validateExecutor(ctx context.Context, m *pgRestoreJobModel, job pgrestore.J
 		return
 	}
 	for _, p := range pgrestore.ValidateECS(job, task) {
-		diags.AddAttributeError(attrPath(p.Attribute), p.Summary, p.Detail)
+		addProblem(diags, p)
 	}
 }
 
