@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	goversion "github.com/hashicorp/go-version"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/acctest"
 )
 
 // This file runs the real Terraform CLI against a provider binary built
@@ -81,6 +84,14 @@ type cliWorkspace struct {
 	logPath string
 	// output collects stdout and stderr of every command.
 	output bytes.Buffer
+	// tmp is the TMPDIR of terraform and the provider, unless the test set
+	// its own.
+	tmp string
+
+	// scan, when set (scanLeaks), checks every step for canaries.
+	scan       *acctest.Scanner
+	argv       *acctest.ArgvWatcher
+	stateMayHo bool
 }
 
 func newCLIWorkspace(t testing.TB, config string, env map[string]string) *cliWorkspace {
@@ -108,10 +119,56 @@ func newCLIWorkspace(t testing.TB, config string, env map[string]string) *cliWor
 		"TF_LOG_PATH=" + w.logPath,
 		"NETRC=" + filepath.Join(dir, "no-netrc"),
 	}
+	if _, ok := env["TMPDIR"]; !ok {
+		w.tmp = filepath.Join(dir, "tmp")
+		if err := os.Mkdir(w.tmp, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		w.env = append(w.env, "TMPDIR="+w.tmp)
+	} else {
+		w.tmp = env["TMPDIR"]
+	}
 	for k, v := range env {
 		w.env = append(w.env, k+"="+v)
 	}
 	return w
+}
+
+// scanLeaks switches the leak scanner on: after every terraform command
+// the output (diagnostics and plans included), the TF_LOG=trace log, the
+// temporary directory and, unless stateMayHold (the configuration chose to
+// store values), the state must hold none of s's canaries; and no process
+// on the machine may have one in its argv while the workspace lives.
+func (w *cliWorkspace) scanLeaks(s *acctest.Scanner, stateMayHold bool) {
+	w.scan, w.stateMayHo = s, stateMayHold
+	w.argv = s.WatchArgv(20 * time.Millisecond)
+	w.t.Cleanup(func() {
+		samples, err := w.argv.Stop()
+		if err != nil {
+			w.t.Errorf("after %d samples of every process's argv: %v", samples, err)
+		}
+	})
+}
+
+// scanStep runs the leak scanner after a command.
+func (w *cliWorkspace) scanStep(args []string) {
+	if w.scan == nil {
+		return
+	}
+	w.t.Helper()
+	step := "terraform " + strings.Join(args, " ")
+	errs := []error{
+		w.scan.Text("the output of "+step, w.output.String()),
+		w.scan.File("the TF_LOG=trace log after "+step, w.logPath),
+		w.scan.Dir("the temporary directory after "+step, w.tmp, nil),
+	}
+	if !w.stateMayHo {
+		errs = append(errs, w.scan.File("the state after "+step, filepath.Join(w.dir, "terraform.tfstate")),
+			w.scan.File("the state backup after "+step, filepath.Join(w.dir, "terraform.tfstate.backup")))
+	}
+	if err := errors.Join(errs...); err != nil {
+		w.t.Error(err)
+	}
 }
 
 func writeFile(t testing.TB, path, text string) {
@@ -131,6 +188,7 @@ func (w *cliWorkspace) run(args ...string) (string, error) {
 	cmd.Env = w.env
 	out, err := cmd.CombinedOutput()
 	w.output.Write(out)
+	w.scanStep(args)
 	return string(out), err
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/acctest"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/awsapi"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
 )
@@ -23,9 +24,19 @@ var canaryValues = map[string]string{
 	"DATABASE_URL":    "postgres://u:CANARY-DBPASS-e4da3b7f@db.example.com:5432/d",
 }
 
-// canaryNeedles are the strings searched for: each value's distinctive part,
-// so that an escaped or re-quoted value is still caught.
-var canaryNeedles = []string{canaryKey, "CANARY-SKB-8f14e45f", "CANARY-3c59dc04", "CANARY-PEM-a87ff679", "CANARY-DBPASS-e4da3b7f"}
+// canaryScanner is the leak scanner for the canaries (internal/acctest):
+// each value, and the distinctive part of each, in every form a leak
+// takes (escaped, quoted, base64).
+func canaryScanner() *acctest.Scanner {
+	cs := []acctest.Canary{{Label: "the Heroku API key", Value: canaryKey}}
+	for name, v := range canaryValues {
+		cs = append(cs, acctest.Canary{Label: name, Value: v})
+	}
+	for _, part := range []string{"CANARY-SKB-8f14e45f", "CANARY-3c59dc04", "CANARY-PEM-a87ff679", "CANARY-DBPASS-e4da3b7f"} {
+		cs = append(cs, acctest.Canary{Label: "part " + part, Value: part})
+	}
+	return acctest.Must(cs...)
+}
 
 func canaryFixture() *herokuapi.Fixture {
 	vars := map[string]*string{}
@@ -46,12 +57,8 @@ func canaryFixture() *herokuapi.Fixture {
 
 func assertNoCanary(t *testing.T, where, text string) {
 	t.Helper()
-	for _, needle := range canaryNeedles {
-		if strings.Contains(text, needle) {
-			i := strings.Index(text, needle)
-			lo, hi := max(0, i-200), min(len(text), i+len(needle)+50)
-			t.Errorf("canary %q leaked into %s:\n...%s...", needle, where, text[lo:hi])
-		}
+	if err := canaryScanner().Text(where, text); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -77,6 +84,7 @@ output "values" {
 }
 `, map[string]string{"HEROKU_API_URL": url, "HEROKU_API_KEY": canaryKey})
 
+	w.scanLeaks(canaryScanner(), true)
 	w.mustRun("plan", "-out=tfplan")
 	w.mustRun("apply", "tfplan")
 	w.mustRun("show")
@@ -113,6 +121,7 @@ func TestAccLeakCanary_wrongKey(t *testing.T) {
 	const wrongKey = "CANARY-WRONGKEY-1679091c"
 	w := newCLIWorkspace(t, `data "heroku2aws_app" "x" { name = "canary-app" }`,
 		map[string]string{"HEROKU_API_URL": url, "HEROKU_API_KEY": wrongKey})
+	w.scanLeaks(canaryScanner(), false)
 	out, err := w.run("plan")
 	if err == nil {
 		t.Fatalf("plan with a wrong key succeeded:\n%s", out)
@@ -156,6 +165,7 @@ data "heroku2aws_app" "via_ephemeral_key" {
 output "region" { value = data.heroku2aws_app.via_ephemeral_key.region }
 `, map[string]string{"HEROKU_API_URL": url, "HEROKU_API_KEY": canaryKey})
 
+	w.scanLeaks(canaryScanner(), false)
 	w.mustRun("plan", "-out=tfplan")
 	planJSON := w.mustRun("show", "-json", "tfplan")
 	w.mustRun("apply", "tfplan")
@@ -216,6 +226,7 @@ resource "heroku2aws_secret_import" "x" {
 output "arns" { value = heroku2aws_secret_import.x.arns }
 `, awsEnv(herokuURL, awsURL))
 
+	w.scanLeaks(canaryScanner(), false)
 	w.mustRun("plan", "-out=tfplan")
 	planJSON := w.mustRun("show", "-json", "tfplan")
 	w.mustRun("apply", "tfplan")
@@ -253,6 +264,7 @@ resource "heroku2aws_secret_import" "x" {
   ssm { path_prefix = "/canary/" }
 }
 `, awsEnv(herokuURL, awsURL))
+	w.scanLeaks(canaryScanner(), true)
 	w.mustRun("plan", "-out=tfplan")
 	w.mustRun("apply", "tfplan")
 	w.mustRun("plan")

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/acctest"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/heroku"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/pgtest"
@@ -134,6 +136,10 @@ func TestAccPGRestoreJob_failures(t *testing.T) {
 			}
 			w := newCLIWorkspace(t, restoreConfig(c.source, c.target, ""),
 				map[string]string{"HEROKU_API_URL": herokuURL, "HEROKU_DATA_API_URL": herokuURL, "HEROKU_API_KEY": testAPIKey, "TMPDIR": t.TempDir()})
+			w.scanLeaks(acctest.Must(
+				acctest.Canary{Label: "the target password", Value: canaryPGPassword},
+				acctest.Canary{Label: "the backup URL's token", Value: path.Base(expiredURL)},
+			), true) // target_url is a sensitive argument: state holds it by design
 			out, err := w.run("apply", "-auto-approve")
 			if err == nil {
 				t.Fatalf("apply succeeded:\n%s", out)
@@ -222,6 +228,7 @@ func TestAccPGRestoreJob_timeoutAndArgv(t *testing.T) {
   clean = true
   timeouts = { create = "5s" }`),
 		map[string]string{"HEROKU_API_URL": herokuURL, "HEROKU_API_KEY": testAPIKey, "TMPDIR": tmp})
+	w.scanLeaks(acctest.Must(acctest.Canary{Label: "the target password", Value: canaryPGPassword}), true)
 
 	// Watch every pg_dump and pg_restore while the apply runs.
 	stop := make(chan struct{})
