@@ -22,10 +22,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/acctest"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/heroku"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/pgrestore"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/awsapi"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/pgtest"
 )
 
 const ecsLogGroup = "/heroku2aws/pg-restore"
@@ -344,5 +346,55 @@ resource "heroku2aws_pg_restore_job" "db" {
 	})
 	if n := len(awsSrv.Tasks()); n != 0 {
 		t.Fatalf("a plan started %d tasks", n)
+	}
+}
+
+// The ECS executor at TF_LOG=trace through the real CLI: the target and
+// source passwords and the API key reach the task only through its
+// secrets, never the output, the trace log (the SDK's and the task's log
+// lines included), the temporary directory or any process's argv.
+func TestAccLeakCanary_ecsRestore(t *testing.T) {
+	requireAcc(t)
+	t.Parallel()
+	ctx := context.Background()
+	src := pgSource(t)
+	tgt := pgtest.StartT(t, pgtest.Options{})
+	must(t, tgt.CreateRole(ctx, "migrator", "CANARY-TGTPASS-77d0be", false))
+	must(t, tgt.Exec(ctx, "postgres", "CREATE DATABASE target OWNER migrator"))
+	_, herokuURL := startSandbox(t, sampleFixture(t), herokuapi.Options{})
+	awsSrv, awsURL := ecsSandbox(t)
+	w := newCLIWorkspace(t, fmt.Sprintf(`
+provider "heroku2aws" {
+  aws {
+    endpoints {
+      ecs  = %[1]q
+      logs = %[1]q
+      ssm  = %[1]q
+    }
+  }
+}
+resource "heroku2aws_pg_restore_job" "db" {
+  source { database_url = %[2]q }
+  target_url = %[3]q
+  verify     = "row_counts"
+`+ecsBlockHCL+`
+}
+`, awsURL, src.URLFor(src.Superuser(), src.Password(), "app"), tgt.URLFor("migrator", "CANARY-TGTPASS-77d0be", "target"), ""),
+		map[string]string{
+			"HEROKU_API_URL": herokuURL, "HEROKU_API_KEY": testAPIKey, "AWS_REGION": "us-east-1",
+			"AWS_ACCESS_KEY_ID": sandboxAWSKey, "AWS_SECRET_ACCESS_KEY": "sandbox-secret", "AWS_EC2_METADATA_DISABLED": "true",
+		})
+	w.scanLeaks(acctest.Must(
+		acctest.Canary{Label: "the target password", Value: "CANARY-TGTPASS-77d0be"},
+		acctest.Canary{Label: "the source password", Value: src.Password()},
+		acctest.Canary{Label: "the Heroku API key", Value: testAPIKey},
+	), true) // target_url and database_url are sensitive arguments: state holds them by design
+	w.mustRun("apply", "-auto-approve")
+	w.mustRun("plan", "-detailed-exitcode")
+	if err := ecsLeftovers(awsSrv, awsURL, "CANARY-TGTPASS-77d0be", src.Password()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(w.read("trace.log"), "pg restore job task: HEROKU2AWS_PHASE restore finished") {
+		t.Error("the task's log lines did not reach the trace log")
 	}
 }
