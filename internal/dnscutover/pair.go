@@ -64,16 +64,20 @@ func (p Pair) ID() string {
 	return p.ZoneID + "_" + strings.TrimSuffix(FQDN(p.Name), ".") + "_" + RecordType
 }
 
-// ParseID splits an import id ZONEID_name_TYPE.
+// ParseID splits an import id ZONEID_name_TYPE. A zone id never holds an
+// underscore, but a record name may (_acme-challenge.acme.com): the zone
+// ends at the first underscore and the type starts after the last.
 func ParseID(id string) (zoneID, name string, err error) {
-	parts := strings.Split(id, "_")
-	if len(parts) != 3 || parts[0] == "" || parts[1] == "" {
+	zoneID, rest, ok := strings.Cut(id, "_")
+	i := strings.LastIndexByte(rest, '_')
+	if !ok || i <= 0 || zoneID == "" {
 		return "", "", fmt.Errorf("import id %q is not ZONEID_name_TYPE, such as Z0123456789ABC_api.acme.com_CNAME", id)
 	}
-	if !strings.EqualFold(parts[2], RecordType) {
-		return "", "", fmt.Errorf("import id %q names type %s; a Heroku/AWS weighted pair is always CNAME", id, parts[2])
+	name, typ := rest[:i], rest[i+1:]
+	if !strings.EqualFold(typ, RecordType) {
+		return "", "", fmt.Errorf("import id %q names type %s; a Heroku/AWS weighted pair is always CNAME", id, typ)
 	}
-	return parts[0], parts[1], nil
+	return zoneID, name, nil
 }
 
 // TrafficPercent applies Route 53's rule to the weights: a record's share

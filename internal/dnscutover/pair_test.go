@@ -94,7 +94,12 @@ func TestIDs(t *testing.T) {
 	if err != nil || z != "Z1" || n != "api.acme.com" {
 		t.Fatal(z, n, err)
 	}
-	for _, bad := range []string{"", "Z1", "Z1_api.acme.com", "Z1_api.acme.com_A", "_x_CNAME"} {
+	// A name with underscores round-trips (found by FuzzParseID).
+	u := Pair{ZoneID: "Z1", Name: "_acme-challenge.my_app.acme.com"}
+	if z, n, err := ParseID(u.ID()); err != nil || z != "Z1" || n != "_acme-challenge.my_app.acme.com" {
+		t.Fatal(u.ID(), z, n, err)
+	}
+	for _, bad := range []string{"", "Z1", "Z1_api.acme.com", "Z1_api.acme.com_A", "_x_CNAME", "Z1__CNAME"} {
 		if _, _, err := ParseID(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
