@@ -95,3 +95,26 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParsePhase: a progress line never panics the parser, and what it
+// accepts has a name, a status and well-formed fields.
+func FuzzParsePhase(f *testing.F) {
+	for _, s := range []string{PhasePrefix + "restore started jobs=4", PhasePrefix + "download finished bytes=12 seconds=1",
+		PhasePrefix + "x", PhasePrefix + "a b =c d= e=f=g", "HEROKU2AWS_PHASE", PhasePrefix + "\x00 \xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		p, ok := ParsePhase(line)
+		if !ok {
+			return
+		}
+		if p.Name == "" || p.Status == "" || strings.ContainsAny(p.Name+p.Status, " \t\n") {
+			t.Fatalf("ParsePhase(%q) = %+v", line, p)
+		}
+		for k := range p.Fields {
+			if k == "" || strings.Contains(k, "=") {
+				t.Fatalf("ParsePhase(%q): field %q", line, k)
+			}
+		}
+	})
+}
