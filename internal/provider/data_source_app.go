@@ -41,7 +41,7 @@ func (d *appDataSource) Metadata(_ context.Context, req datasource.MetadataReque
 }
 
 func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	oneOf := []validator.String{stringvalidator.ExactlyOneOf(path.MatchRoot("name"), path.MatchRoot("id"))}
+	oneOf := []validator.String{stringvalidator.ExactlyOneOf(path.MatchRoot("name"), path.MatchRoot("id")), stringvalidator.LengthAtLeast(1)}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one Heroku app by name or id: where it runs, what builds it, and who owns it.",
 		Attributes: map[string]schema.Attribute{

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -114,5 +116,8 @@ func requiredApp() schema.StringAttribute {
 	return schema.StringAttribute{
 		MarkdownDescription: "Name or id of the Heroku app, such as `data.heroku2aws_app.api.id`.",
 		Required:            true,
+		// An empty name would reach the Heroku client, which rejects it
+		// without naming the attribute.
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
 }

@@ -3,8 +3,10 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -29,6 +31,7 @@ func (e *configVarsEphemeralResource) Schema(_ context.Context, _ ephemeral.Sche
 			"app": schema.StringAttribute{
 				MarkdownDescription: "Name or id of the Heroku app, such as `data.heroku2aws_app.api.id`.",
 				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"include": schema.ListAttribute{
 				MarkdownDescription: descConfigVarsInclude, Optional: true, ElementType: types.StringType,
