@@ -334,6 +334,19 @@ func destinationOf(ctx context.Context, m *secretImportModel, diags *diag.Diagno
 	return d, true
 }
 
+// destinationKnown reports whether the destination's name is known.
+func destinationKnown(m *secretImportModel) bool {
+	switch {
+	case m.SSM != nil:
+		return !m.SSM.PathPrefix.IsUnknown()
+	case m.SecretsManager != nil:
+		return !m.SecretsManager.Name.IsUnknown()
+	case m.SecretsManagerPerVar != nil:
+		return !m.SecretsManagerPerVar.NamePrefix.IsUnknown()
+	}
+	return true
+}
+
 // inputValues returns the values to import from config (values_wo) or plan
 // (values); known is false while they are unknown.
 func inputValues(ctx context.Context, config, plan *secretImportModel, diags *diag.Diagnostics) (values map[string]string, attr string, known bool) {
@@ -489,8 +502,14 @@ func (r *secretImportResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.FingerprintSalt = prior.FingerprintSalt
 	}
 	plan.ID = types.StringValue(dest.ID())
+	if !destinationKnown(&plan) {
+		plan.ID = types.StringUnknown()
+	}
 
 	values, valuesAttr, known := inputValues(ctx, &config, &plan, &resp.Diagnostics)
+	// A destination name only known after apply is checked then, not
+	// reported as empty now.
+	known = known && destinationKnown(&plan)
 	shape, shapeKnown := shapeOf(ctx, &plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
