@@ -94,6 +94,7 @@ type Server struct {
 	log        []Request
 	failCount  int
 	failStatus int
+	conn       connFaults // FailNextRateLimit, ResetNextRequests
 }
 
 // New validates the fixture and returns a Server answering from it.
@@ -292,6 +293,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case !ok:
 		writeError(sw, errRateLimit)
 	default:
+		if rateLimit, reset := s.takeConnFault(r.URL.Path); rateLimit {
+			h.Set("RateLimit-Remaining", "0")
+			writeError(sw, errRateLimit)
+			return
+		} else if reset {
+			resetConnection(sw)
+			return
+		}
 		if status := s.takeFailure(); status != 0 {
 			writeError(sw, errInjected(status))
 			return
