@@ -152,8 +152,11 @@ func (s *Scanner) Dir(where, dir string, skip func(rel string) bool) error {
 // it is a leak whoever started the process.
 func (s *Scanner) Procs() error {
 	entries, err := os.ReadDir("/proc")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // not Linux: nothing to sample
+	}
 	if err != nil {
-		return nil
+		return err
 	}
 	var errs []error
 	for _, e := range entries {
