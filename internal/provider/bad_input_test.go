@@ -819,23 +819,7 @@ func TestBadInput(t *testing.T) {
 	heroku, herokuURL := startSandbox(t, sampleFixture(t), herokuapi.Options{})
 	aws, awsURL := awsSandbox(t, awsapi.Options{})
 	zoneID := aws.CreateZone("acme.com")
-	block := fmt.Sprintf(`
-provider "heroku2aws" {
-  heroku_api_url      = %[1]q
-  heroku_data_api_url = %[1]q
-  heroku_api_key      = %[2]q
-  aws {
-    region = "us-east-1"
-    endpoints {
-      ssm            = %[3]q
-      secretsmanager = %[3]q
-      route53        = %[3]q
-      ecs            = %[3]q
-      logs           = %[3]q
-    }
-  }
-}
-`, herokuURL, testAPIKey, awsURL)
+	block := ecsProviderBlock(herokuURL, awsURL)
 	repl := strings.NewReplacer("@HEROKU@", herokuURL, "@AWS@", awsURL, "@ZONE@", zoneID)
 
 	// The group returns once every parallel row has finished.

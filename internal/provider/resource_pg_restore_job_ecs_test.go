@@ -50,8 +50,8 @@ func ecsFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 	}
 }
 
-// ecsProviderBlock configures the provider for a Heroku and an AWS sandbox
-// with ECS and CloudWatch Logs.
+// ecsProviderBlock configures the provider for a Heroku and an AWS sandbox,
+// every AWS service of the provider included (ECS and CloudWatch Logs).
 func ecsProviderBlock(herokuURL, awsURL string) string {
 	return fmt.Sprintf(`
 provider "heroku2aws" {
@@ -63,6 +63,7 @@ provider "heroku2aws" {
     endpoints {
       ssm            = %[3]q
       secretsmanager = %[3]q
+      route53        = %[3]q
       ecs            = %[3]q
       logs           = %[3]q
     }

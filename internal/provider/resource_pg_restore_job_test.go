@@ -18,36 +18,6 @@ import (
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/pgtest"
 )
 
-// fidelitySQL builds a source with what restores get wrong: two schemas,
-// sequences, indexes, foreign keys, a view and a materialized view, a
-// partitioned table, a large object, Unicode and NULL-heavy rows, and citext
-// installed in heroku_ext as Heroku does.
-const fidelitySQL = `
-CREATE SCHEMA heroku_ext;
-CREATE EXTENSION citext WITH SCHEMA heroku_ext;
-CREATE SCHEMA billing;
-CREATE TABLE public.users (id bigserial PRIMARY KEY, email heroku_ext.citext UNIQUE NOT NULL, name text, bio text,
-  created_at timestamptz NOT NULL DEFAULT '2024-01-01T00:00:00Z');
-CREATE INDEX users_name_idx ON public.users (name);
-CREATE TABLE billing.invoices (id serial PRIMARY KEY, user_id bigint NOT NULL REFERENCES public.users(id), amount_cents int NOT NULL, note text);
-CREATE VIEW billing.invoice_totals AS SELECT user_id, sum(amount_cents) AS total FROM billing.invoices GROUP BY user_id;
-CREATE TABLE public.events (id bigint NOT NULL, happened date NOT NULL, payload jsonb) PARTITION BY RANGE (happened);
-CREATE TABLE public.events_2024 PARTITION OF public.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
-CREATE TABLE public.events_2025 PARTITION OF public.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
-CREATE SEQUENCE billing.invoice_numbers START 1000;
-INSERT INTO public.users (email, name, bio)
-  SELECT 'User' || g || '@Example.com',
-         CASE WHEN g % 3 = 0 THEN NULL ELSE 'naïve 名前 🚀 ' || g END,
-         CASE WHEN g % 2 = 0 THEN NULL ELSE repeat('x', g % 50) END
-  FROM generate_series(1, 500) g;
-INSERT INTO billing.invoices (user_id, amount_cents, note)
-  SELECT (g % 500) + 1, g * 7, CASE WHEN g % 4 = 0 THEN NULL ELSE E'line1\nline2\ttab\\back' END FROM generate_series(1, 1200) g;
-INSERT INTO public.events SELECT g, date '2024-06-01' + (g % 400), jsonb_build_object('n', g, 'u', 'ü') FROM generate_series(1, 800) g;
-SELECT nextval('billing.invoice_numbers') FROM generate_series(1, 5);
-CREATE MATERIALIZED VIEW public.user_counts AS SELECT count(*) AS n FROM public.users;
-SELECT lo_from_bytea(0, 'large object payload'::bytea);
-`
-
 // pgSource starts a cluster with the fidelity database "app".
 func pgSource(t *testing.T) *pgtest.Cluster {
 	t.Helper()
@@ -56,7 +26,7 @@ func pgSource(t *testing.T) *pgtest.Cluster {
 	if err := src.CreateDatabase(ctx, "app"); err != nil {
 		t.Fatal(err)
 	}
-	if err := src.Exec(ctx, "app", fidelitySQL); err != nil {
+	if err := src.Exec(ctx, "app", pgtest.FidelitySQL); err != nil {
 		t.Fatal(err)
 	}
 	return src
