@@ -346,20 +346,26 @@ func (r *ecsRun) startTask(ctx context.Context) error {
 func (r *ecsRun) watch(ctx context.Context) (*ecstypes.Task, error) {
 	wait := r.cfg.TaskPollInterval
 	last := ""
-	missing := 0
+	missing, failed := 0, 0
 	for {
 		task, err := r.describe(ctx)
 		switch {
 		case ctx.Err() != nil:
 			return nil, r.abort(ctx.Err())
 		case err != nil:
-			return nil, r.abort(err)
+			// The SDK has retried already; a restore of hours should still
+			// outlive a short ECS outage, so only a run of failures stops it.
+			if failed++; failed >= 5 {
+				return nil, r.abort(err)
+			}
+			r.phase(ctx, "task", true, map[string]any{"status": "describe failed", "error": err.Error()})
 		case task == nil:
 			// DescribeTasks is eventually consistent right after RunTask.
 			if missing++; missing > 5 {
 				return nil, r.abort(fmt.Errorf("ECS does not know task %s", r.taskARN))
 			}
 		default:
+			failed = 0
 			if s := aws.ToString(task.LastStatus); s != last {
 				last = s
 				r.phase(ctx, "task", true, map[string]any{"status": strings.ToLower(s), "task": r.taskARN})
