@@ -91,7 +91,7 @@ type cliWorkspace struct {
 	// scan, when set (scanLeaks), checks every step for canaries.
 	scan       *acctest.Scanner
 	argv       *acctest.ArgvWatcher
-	stateMayHo bool
+	stateMayHold bool
 }
 
 func newCLIWorkspace(t testing.TB, config string, env map[string]string) *cliWorkspace {
@@ -140,7 +140,7 @@ func newCLIWorkspace(t testing.TB, config string, env map[string]string) *cliWor
 // store values), the state must hold none of s's canaries; and no process
 // on the machine may have one in its argv while the workspace lives.
 func (w *cliWorkspace) scanLeaks(s *acctest.Scanner, stateMayHold bool) {
-	w.scan, w.stateMayHo = s, stateMayHold
+	w.scan, w.stateMayHold = s, stateMayHold
 	w.argv = s.WatchArgv(20 * time.Millisecond)
 	w.t.Cleanup(func() {
 		samples, err := w.argv.Stop()
@@ -162,7 +162,7 @@ func (w *cliWorkspace) scanStep(args []string) {
 		w.scan.File("the TF_LOG=trace log after "+step, w.logPath),
 		w.scan.Dir("the temporary directory after "+step, w.tmp, nil),
 	}
-	if !w.stateMayHo {
+	if !w.stateMayHold {
 		errs = append(errs, w.scan.File("the state after "+step, filepath.Join(w.dir, "terraform.tfstate")),
 			w.scan.File("the state backup after "+step, filepath.Join(w.dir, "terraform.tfstate.backup")))
 	}

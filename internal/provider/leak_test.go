@@ -55,6 +55,22 @@ func canaryFixture() *herokuapi.Fixture {
 	}
 }
 
+// fixtureScanner is a leak scanner for every config var value of a
+// fixture long enough to be told apart (12 bytes or more), plus the API
+// key: for the tests that move a fixture's config vars through write-only
+// paths.
+func fixtureScanner(f *herokuapi.Fixture) *acctest.Scanner {
+	cs := []acctest.Canary{{Label: "the Heroku API key", Value: testAPIKey}}
+	for _, app := range f.Apps {
+		for name, v := range app.ConfigVars {
+			if v != nil && len(*v) >= 12 {
+				cs = append(cs, acctest.Canary{Label: app.Name + " " + name, Value: *v})
+			}
+		}
+	}
+	return acctest.Must(cs...)
+}
+
 func assertNoCanary(t *testing.T, where, text string) {
 	t.Helper()
 	if err := canaryScanner().Text(where, text); err != nil {

@@ -67,6 +67,8 @@ output "restores" { value = module.acme_api.database_restores }
 		"TF_VAR_target_url": tgt.URL("target"),
 	})
 	copyDir(t, "../../examples/modules/heroku-app-migration", filepath.Join(w.dir, "modules", "heroku-app-migration"))
+	// Config vars go through values_wo: no value may reach the state either.
+	w.scanLeaks(fixtureScanner(sampleFixture(t)), false)
 
 	w.mustRun("get") // modules only: init would query the registry for the dev-overridden provider
 	w.mustRun("apply", "-auto-approve", "-input=false")
