@@ -89,8 +89,8 @@ type cliWorkspace struct {
 	tmp string
 
 	// scan, when set (scanLeaks), checks every step for canaries.
-	scan       *acctest.Scanner
-	argv       *acctest.ArgvWatcher
+	scan         *acctest.Scanner
+	argv         *acctest.ArgvWatcher
 	stateMayHold bool
 }
 
