@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -310,7 +311,7 @@ func (t ECSTask) validate() []Problem {
 	t2 := t.withDefaults()
 	if mems, ok := fargateMemoryByVC[t2.CPU]; !ok {
 		errorf("ecs.cpu", "Invalid Fargate CPU", "ecs.cpu must be one of 256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units; got %d.", t2.CPU)
-	} else if !containsInt(mems, t2.Memory) {
+	} else if !slices.Contains(mems, t2.Memory) {
 		errorf("ecs.memory", "Invalid Fargate Memory",
 			"With ecs.cpu = %d, ecs.memory must be one of %s MiB (Fargate's task sizes); got %d.", t2.CPU, intList(mems), t2.Memory)
 	}
@@ -355,15 +356,6 @@ func BackupToRestore(ctx context.Context, h HerokuData, hb HerokuBackup) (name s
 		return "", 0, err
 	}
 	return t.Name, t.SourceBytes, nil
-}
-
-func containsInt(vs []int, v int) bool {
-	for _, x := range vs {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func intList(vs []int) string {

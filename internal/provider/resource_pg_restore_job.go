@@ -95,12 +95,6 @@ var tableAttrTypes = map[string]attr.Type{
 	"target_rows": types.Int64Type, "match": types.BoolType,
 }
 
-// Allowed values, shared by the validators and the descriptions.
-var (
-	herokuExtModes = []string{"create", "remap"}
-	verifyModes    = []string{"none", "row_counts", "checksums"}
-)
-
 const defaultRestoreTimeout = 2 * time.Hour
 
 func (r *pgRestoreJobResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -156,10 +150,10 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"exclude_tables":  strList("Do not restore these tables, as `schema.table` or `table` (dropped from the restore list)."),
 			"heroku_ext": schema.StringAttribute{
 				MarkdownDescription: "How to handle the `heroku_ext` schema that Heroku installs extensions into: one of " +
-					quoteList(herokuExtModes) + ". `create` (default) creates the schema and the extensions the dump needs " +
+					quoteList(pgrestore.HerokuExtValues) + ". `create` (default) creates the schema and the extensions the dump needs " +
 					"before the restore; `remap` installs those extensions into `public` instead.",
-				Optional: true, Computed: true, Default: stringdefault.StaticString("create"), PlanModifiers: replaceS,
-				Validators: []validator.String{stringvalidator.OneOf(herokuExtModes...)},
+				Optional: true, Computed: true, Default: stringdefault.StaticString(pgrestore.HerokuExtCreate), PlanModifiers: replaceS,
+				Validators: []validator.String{stringvalidator.OneOf(pgrestore.HerokuExtValues...)},
 			},
 			"extensions": strList("Extensions to create in the target before the restore, besides those the dump needs."),
 			"analyze": schema.BoolAttribute{
@@ -172,11 +166,11 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Optional: true, PlanModifiers: replaceS,
 			},
 			"verify": schema.StringAttribute{
-				MarkdownDescription: "What to compare after the restore, table by table: one of " + quoteList(verifyModes) +
+				MarkdownDescription: "What to compare after the restore, table by table: one of " + quoteList(pgrestore.VerifyValues) +
 					". Defaults to `row_counts`. The source is the live database for `database_url`, otherwise the dump " +
 					"itself. A mismatch fails the apply and lists the tables.",
-				Optional: true, Computed: true, Default: stringdefault.StaticString("row_counts"), PlanModifiers: replaceS,
-				Validators: []validator.String{stringvalidator.OneOf(verifyModes...)},
+				Optional: true, Computed: true, Default: stringdefault.StaticString(pgrestore.VerifyRowCounts), PlanModifiers: replaceS,
+				Validators: []validator.String{stringvalidator.OneOf(pgrestore.VerifyValues...)},
 			},
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values; changing any of them runs the job again, for example " +
@@ -400,11 +394,11 @@ func (r *pgRestoreJobResource) Create(ctx context.Context, req resource.CreateRe
 	plan.ID = types.StringValue(newRunID())
 	var exec pgrestore.Executor
 	if plan.Executor.ValueString() == executorECS {
-		if exec = r.ecsExecutor(ctx, &plan, plan.ID.ValueString(), &resp.Diagnostics); exec == nil {
+		task, _ := ecsTaskOf(ctx, plan.ECS, &resp.Diagnostics)
+		if exec = r.ecsExecutor(task, plan.ID.ValueString(), &resp.Diagnostics); exec == nil {
 			return
 		}
 		if job.Options.Jobs == 0 {
-			task, _ := ecsTaskOf(ctx, plan.ECS, &resp.Diagnostics)
 			job.Options.Jobs = task.VCPUs()
 		}
 	} else {

@@ -203,12 +203,11 @@ func (r *pgRestoreJobResource) ModifyPlan(ctx context.Context, req resource.Modi
 }
 
 // ecsExecutor builds the ECS executor for a run.
-func (r *pgRestoreJobResource) ecsExecutor(ctx context.Context, m *pgRestoreJobModel, runID string, diags *diag.Diagnostics) pgrestore.Executor {
+func (r *pgRestoreJobResource) ecsExecutor(task pgrestore.ECSTask, runID string, diags *diag.Diagnostics) pgrestore.Executor {
 	clients := r.data.awsClients(diags, "Error Restoring Database")
 	if clients == nil {
 		return nil
 	}
-	task, _ := ecsTaskOf(ctx, m.ECS, diags)
 	cfg := pgrestore.ECSConfig{
 		Heroku: pgrestore.NewHerokuData(r.data.heroku, r.data.dataAPIURL),
 		ECS:    clients.ECS, Logs: clients.Logs, SSM: clients.SSM,
