@@ -23,3 +23,40 @@ func TestSleep(t *testing.T) {
 		t.Fatalf("zero sleep on a done context: %v", err)
 	}
 }
+
+func TestFake(t *testing.T) {
+	t.Parallel()
+	f := NewFake()
+	var hooked []time.Duration
+	f.OnSleep = func(d time.Duration) { hooked = append(hooked, d) }
+	if err := f.Sleep(context.Background(), 3*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	f.Advance(time.Second)
+	if err := f.Sleep(context.Background(), -time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Elapsed(); got != 4*time.Second {
+		t.Fatalf("elapsed %v, want 4s", got)
+	}
+	if got := f.Now(); !got.Equal(FakeEpoch.Add(4 * time.Second)) {
+		t.Fatalf("now %v", got)
+	}
+	if got := f.Sleeps(); len(got) != 2 || got[0] != 3*time.Second || got[1] != -time.Second {
+		t.Fatalf("sleeps %v", got)
+	}
+	if len(hooked) != 2 {
+		t.Fatalf("OnSleep ran %d times, want 2", len(hooked))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := f.Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Fatalf("sleep on a done context: %v", err)
+	}
+	if got := f.Elapsed(); got != 4*time.Second {
+		t.Fatalf("a refused sleep moved the clock to %v", got)
+	}
+	if Or(nil) != Real || Or(f) != f {
+		t.Fatal("Or does not default to Real")
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"net"
 	"regexp"
 	"strings"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/problem"
 )
 
 // RecordType is the type of both records of the pair. Heroku's DNS target
@@ -95,13 +97,7 @@ func TrafficPercent(heroku, aws int64) (herokuPct, awsPct float64) {
 
 // Problem is a plan-time finding, for a diagnostic on Attribute (a dotted
 // schema path such as "aws.alias.zone_id").
-type Problem struct {
-	Attribute string
-	Summary   string
-	Detail    string
-	// Warning marks findings that do not stop the plan.
-	Warning bool
-}
+type Problem = problem.Problem
 
 var hostnameLabel = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$`)
 

@@ -12,43 +12,15 @@ import (
 	"strings"
 
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/heroku"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/problem"
 )
 
 // Problem is a plan-time finding, for a diagnostic on Attribute (a dotted
 // schema path such as "source.heroku_backup.backup").
-type Problem struct {
-	Attribute string
-	Summary   string
-	Detail    string
-	// Warning marks findings that do not stop the plan.
-	Warning bool
-}
-
-func (p Problem) Error() string { return p.Summary + ": " + p.Detail }
+type Problem = problem.Problem
 
 // Problems is a list of problems as one error (only the errors count).
-type Problems []Problem
-
-func (ps Problems) Error() string {
-	var parts []string
-	for _, p := range ps {
-		if !p.Warning {
-			parts = append(parts, p.Attribute+": "+p.Error())
-		}
-	}
-	return strings.Join(parts, "; ")
-}
-
-// Errors returns only the problems that are not warnings.
-func (ps Problems) Errors() Problems {
-	var out Problems
-	for _, p := range ps {
-		if !p.Warning {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+type Problems = problem.List
 
 var (
 	extensionNameRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_\-]*$`)

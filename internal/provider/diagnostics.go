@@ -3,12 +3,14 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/heroku"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/problem"
 )
 
 // Reusable diagnostic texts. Every Heroku read failure goes through
@@ -87,4 +89,43 @@ func attrPath(dotted string) path.Path {
 		p = p.AtName(part)
 	}
 	return p
+}
+
+// addProblems is the one translation of domain findings into diagnostics:
+// each at its attribute (and map key), as an error or a warning.
+//
+// sensitive names the dotted attributes that hold secrets (URLs with
+// passwords, signed URLs). A finding on one of them is reported on its
+// parent block, or on the object as a whole for a top-level attribute:
+// Terraform prints the configuration line an attribute diagnostic points
+// at, and with a literal URL in the configuration that line is the secret.
+// The finding's detail names the argument instead.
+func addProblems(diags *diag.Diagnostics, problems []problem.Problem, sensitive ...string) {
+	for _, p := range problems {
+		var at *path.Path
+		switch {
+		case p.Attribute == "":
+		case slices.Contains(sensitive, p.Attribute):
+			if parent, _, nested := strings.Cut(p.Attribute, "."); nested {
+				pp := path.Root(parent)
+				at = &pp
+			}
+		default:
+			pp := attrPath(p.Attribute)
+			if p.Key != "" {
+				pp = pp.AtMapKey(p.Key)
+			}
+			at = &pp
+		}
+		switch {
+		case at == nil && p.Warning:
+			diags.AddWarning(p.Summary, p.Detail)
+		case at == nil:
+			diags.AddError(p.Summary, p.Detail)
+		case p.Warning:
+			diags.AddAttributeWarning(*at, p.Summary, p.Detail)
+		default:
+			diags.AddAttributeError(*at, p.Summary, p.Detail)
+		}
+	}
 }

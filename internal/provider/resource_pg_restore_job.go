@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -320,43 +319,12 @@ func (r *pgRestoreJobResource) ValidateConfig(ctx context.Context, req resource.
 			"source.heroku_backup needs app: the Heroku app the database is attached to.")
 	}
 	validateExecutor(ctx, &m, job, &resp.Diagnostics)
-	for _, p := range pgrestore.Validate(job) {
-		addProblem(&resp.Diagnostics, p)
-	}
+	addProblems(&resp.Diagnostics, pgrestore.Validate(job), sensitiveArgs...)
 }
 
-// sensitiveArgs are the job's sensitive arguments. A diagnostic points at
-// the block that holds one, not at the argument itself: Terraform prints
-// the source line an attribute diagnostic points at, and with a literal
-// URL in the configuration that line is the secret.
-var sensitiveArgs = map[string]bool{"target_url": true, "source.database_url": true, "source.dump_url": true}
-
-// addProblem adds a pgrestore problem at its attribute, or at the block
-// of a sensitive one (the detail names the argument).
-func addProblem(diags *diag.Diagnostics, p pgrestore.Problem) {
-	if sensitiveArgs[p.Attribute] {
-		parent, _, _ := strings.Cut(p.Attribute, ".")
-		if parent == p.Attribute {
-			if p.Warning {
-				diags.AddWarning(p.Summary, p.Detail)
-			} else {
-				diags.AddError(p.Summary, p.Detail)
-			}
-			return
-		}
-		if p.Warning {
-			diags.AddAttributeWarning(path.Root(parent), p.Summary, p.Detail)
-		} else {
-			diags.AddAttributeError(path.Root(parent), p.Summary, p.Detail)
-		}
-		return
-	}
-	if p.Warning {
-		diags.AddAttributeWarning(attrPath(p.Attribute), p.Summary, p.Detail)
-	} else {
-		diags.AddAttributeError(attrPath(p.Attribute), p.Summary, p.Detail)
-	}
-}
+// sensitiveArgs are the job's sensitive arguments; addProblems reports a
+// finding about one on its block (or the resource), never on the argument.
+var sensitiveArgs = []string{"target_url", "source.database_url", "source.dump_url"}
 
 type tflogProgress struct{}
 

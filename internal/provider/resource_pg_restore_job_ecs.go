@@ -160,9 +160,7 @@ func validateExecutor(ctx context.Context, m *pgRestoreJobModel, job pgrestore.J
 	if !known {
 		return
 	}
-	for _, p := range pgrestore.ValidateECS(job, task) {
-		addProblem(diags, p)
-	}
+	addProblems(diags, pgrestore.ValidateECS(job, task), sensitiveArgs...)
 }
 
 // ModifyPlan checks at plan time that a Heroku backup fits the task's

@@ -276,13 +276,7 @@ func (r *weightedDNSRecordResource) ModifyPlan(ctx context.Context, req resource
 		}
 	}
 	if known {
-		for _, p := range dnscutover.Validate(pair, zoneName) {
-			if p.Warning {
-				resp.Diagnostics.AddAttributeWarning(attrPath(p.Attribute), p.Summary, p.Detail)
-			} else {
-				resp.Diagnostics.AddAttributeError(attrPath(p.Attribute), p.Summary, p.Detail)
-			}
-		}
+		addProblems(&resp.Diagnostics, dnscutover.Validate(pair, zoneName))
 		if resp.Diagnostics.HasError() {
 			return
 		}

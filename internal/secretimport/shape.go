@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/problem"
 )
 
 // Shape selects and renames config vars before they are written.
@@ -19,17 +20,11 @@ type Shape struct {
 
 // Problem is a plan-time finding about one key, for a diagnostic that
 // names the key and the attribute to fix.
-type Problem struct {
-	// Key is the config var (or destination key) concerned; may be empty.
-	Key string
-	// Attribute is the configuration attribute to fix, e.g. "rename" or
-	// "ssm.tier".
-	Attribute string
-	Summary   string
-	Detail    string
-}
-
-func (p Problem) Error() string { return p.Summary + ": " + p.Detail }
+//
+// Key is the config var (or destination key) concerned, and may be empty;
+// Attribute is the configuration attribute to fix, e.g. "rename" or
+// "ssm.tier".
+type Problem = problem.Problem
 
 // Apply returns the key → value map to write. Filters apply to the config
 // var names; Rename then maps kept names to keys. Two names that end up as
