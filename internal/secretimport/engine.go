@@ -42,13 +42,13 @@ type SecretsAPI interface {
 // every resource of a provider, because AWS meters per account and region.
 // A nil limiter does not pace.
 //
-// Parameter Store's standard throughput is metered per account and region
-// for GetParameter(s) and PutParameter, PutParameter being the lowest
+// Parameter Store's default throughput for PutParameter is about 3
+// transactions a second, and 40 a second for the Get* calls
 // (https://docs.aws.amazon.com/general/latest/gr/ssm.html); Secrets
-// Manager meters its write calls together
+// Manager meters its write calls together, at 50 a second
 // (https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html).
 type Limits struct {
-	SSMWrite     *rate.Limiter // PutParameter: a few a second (the provider's default is 3/s)
+	SSMWrite     *rate.Limiter // PutParameter, about 3/s
 	SSMRead      *rate.Limiter // Get*, 40/s shared
 	SSMOther     *rate.Limiter // deletes and tagging
 	SecretsWrite *rate.Limiter // Create/Put/Delete/Restore/Tag, 50/s shared

@@ -20,7 +20,8 @@ import (
 type ssmParameters struct{ Destination }
 
 // ssmBatch is how many names GetParameters and DeleteParameters take at
-// once (https://docs.aws.amazon.com/general/latest/gr/ssm.html).
+// once, and the most a GetParametersByPath page holds
+// (https://docs.aws.amazon.com/general/latest/gr/ssm.html).
 const ssmBatch = 10
 
 func (d ssmParameters) name() string { return d.PathPrefix }
