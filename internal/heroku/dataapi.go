@@ -15,7 +15,11 @@ import (
 )
 
 // Heroku Data API (Heroku Postgres backups, "transfers"), as the Heroku CLI
-// drives it (heroku/cli src/commands/pg/backups/*.ts, src/lib/pg/backups.ts).
+// drives it (heroku/cli src/commands/pg/backups/*.ts, src/lib/pg/backups.ts;
+// for example
+// https://github.com/heroku/cli/blob/main/packages/cli/src/commands/pg/backups/capture.ts).
+// What backups are and how they are kept:
+// https://devcenter.heroku.com/articles/heroku-postgres-backups
 // The Data API lives on its own host but takes the same API token, so these
 // calls go through the same Client with Call.BaseURL set to the data URL.
 //
