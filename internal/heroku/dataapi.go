@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -417,7 +418,7 @@ func (c *Client) ResolveAddonRef(ctx context.Context, app, addon string) (*Addon
 		for _, a := range atts {
 			names = append(names, a.Name)
 		}
-		sort.Strings(names)
+		slices.Sort(names)
 		known := "it has no add-on attachments"
 		if len(names) > 0 {
 			known = "its attachments are " + strings.Join(names, ", ")
