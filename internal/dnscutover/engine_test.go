@@ -1,12 +1,12 @@
 package dnscutover
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,37 +40,14 @@ func (a *changeAPI) GetChange(context.Context, *route53.GetChangeInput, ...func(
 	return &route53.GetChangeOutput{ChangeInfo: &types.ChangeInfo{Status: status}}, nil
 }
 
-// logRecorder is a slog.Handler that keeps "LEVEL message map[...]".
-type logRecorder struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
-
-func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
-	fields := map[string]any{}
-	r.Attrs(func(a slog.Attr) bool {
-		fields[a.Key] = a.Value.Any()
-		return true
-	})
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, fmt.Sprintf("%s %s %v", r.Level, r.Message, fields))
-	return nil
-}
-
-func (l *logRecorder) WithAttrs([]slog.Attr) slog.Handler { return l }
-func (l *logRecorder) WithGroup(string) slog.Handler      { return l }
-
 // WaitInsync polls with a growing interval on the engine's clock, and a
 // throttled GetChange is retried, each wait logged at debug level.
 func TestWaitInsyncOnTheClock(t *testing.T) {
 	t.Parallel()
 	clk := clock.NewFake()
-	logs := &logRecorder{}
+	var logs bytes.Buffer
 	api := &changeAPI{fail: []error{&smithy.GenericAPIError{Code: "Throttling"}}, pending: 4}
-	e := &Engine{R53: api, Clock: clk, Logger: slog.New(logs)}
+	e := &Engine{R53: api, Clock: clk, Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	if err := e.WaitInsync(context.Background(), "C1"); err != nil {
 		t.Fatal(err)
 	}
@@ -79,11 +56,11 @@ func TestWaitInsyncOnTheClock(t *testing.T) {
 		fmt.Sprint(sleeps[1:]) != "[500ms 750ms 1.125s]" {
 		t.Errorf("sleeps = %v, want one backoff in [100ms, 300ms) then 500ms 750ms 1.125s", sleeps)
 	}
-	all := strings.Join(logs.lines, "\n")
+	all := logs.String()
 	for _, want := range []string{
-		"DEBUG Route 53 asked to retry map[attempt:1 code:Throttling operation:GetChange wait:",
-		"DEBUG Waiting for Route 53 change map[change_id:C1 status:PENDING wait:500ms]",
-		"DEBUG Waiting for Route 53 change map[change_id:C1 status:PENDING wait:1.125s]",
+		`level=DEBUG msg="Route 53 asked to retry" operation=GetChange attempt=1 code=Throttling wait=`,
+		`level=DEBUG msg="Waiting for Route 53 change" change_id=C1 status=PENDING wait=500ms` + "\n",
+		`level=DEBUG msg="Waiting for Route 53 change" change_id=C1 status=PENDING wait=1.125s` + "\n",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("logs lack %q:\n%s", want, all)

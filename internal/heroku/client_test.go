@@ -1,6 +1,7 @@
 package heroku
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -626,41 +627,11 @@ func TestConcurrencyLimit(t *testing.T) {
 	}
 }
 
-// recordingLogger is a slog.Handler that keeps each record as
-// "LEVEL message map[field:value ...]".
-type recordingLogger struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *recordingLogger) Enabled(context.Context, slog.Level) bool { return true }
-
-func (l *recordingLogger) Handle(_ context.Context, r slog.Record) error {
-	fields := map[string]any{}
-	r.Attrs(func(a slog.Attr) bool {
-		fields[a.Key] = a.Value.Any()
-		return true
-	})
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, fmt.Sprintf("%s %s %v", r.Level, r.Message, fields))
-	return nil
-}
-
-func (l *recordingLogger) WithAttrs([]slog.Attr) slog.Handler { return l }
-func (l *recordingLogger) WithGroup(string) slog.Handler      { return l }
-
-func (l *recordingLogger) all() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.lines, "\n")
-}
-
 func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 	t.Parallel()
 	const canaryKey = "HRKU-CANARY-7d1f0c4e-key"
 	const canaryValue = "CANARY-config-var-value-91ab"
-	log := &recordingLogger{}
+	var log bytes.Buffer // slog's text handler is safe for concurrent use
 	env := newEnv(t, func(w http.ResponseWriter, r *http.Request) {
 		auth := r.Header.Get("Authorization")
 		switch r.URL.Path {
@@ -681,7 +652,7 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 		}
 	}, func(c *Config) {
 		c.APIKey = canaryKey
-		c.Logger = slog.New(log)
+		c.Logger = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		c.Retry.MaxAttempts = 2
 	})
 	ctx := context.Background()
@@ -713,8 +684,8 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 			}
 		}
 	}
-	logs := log.all()
-	if !strings.Contains(logs, "/apps/echo-json") || !strings.Contains(logs, "status:400") {
+	logs := log.String()
+	if !strings.Contains(logs, "/apps/echo-json") || !strings.Contains(logs, "status=400") {
 		t.Errorf("logs lack method/path/status:\n%s", logs)
 	}
 	for _, secret := range []string{canaryKey, canaryValue, "Bearer", "Authorization"} {
