@@ -259,24 +259,18 @@ func newECSStore(opts Options) *ecsStore {
 }
 
 func (s *Server) registerECS() {
-	one := func(n *string) []string {
-		if n == nil {
-			return nil
-		}
-		return []string{*n}
-	}
-	s.register(ecsService, "RegisterTaskDefinition", QuotaECS, true,
-		handle(func(in *registerTaskDefinitionInput) []string { return one(in.Family) }, s.ecsRegisterTaskDefinition))
-	s.register(ecsService, "DeregisterTaskDefinition", QuotaECS, true,
-		handle(func(in *taskDefinitionInput) []string { return one(in.TaskDefinition) }, s.ecsDeregisterTaskDefinition))
-	s.register(ecsService, "DescribeTaskDefinition", QuotaECS, false,
-		handle(func(in *taskDefinitionInput) []string { return one(in.TaskDefinition) }, s.ecsDescribeTaskDefinition))
-	s.register(ecsService, "RunTask", QuotaECS, true,
-		handle(func(in *runTaskInput) []string { return one(in.TaskDefinition) }, s.ecsRunTask))
-	s.register(ecsService, "DescribeTasks", QuotaECS, false,
-		handle(func(in *describeTasksInput) []string { return in.Tasks }, s.ecsDescribeTasks))
-	s.register(ecsService, "StopTask", QuotaECS, true,
-		handle(func(in *stopTaskInput) []string { return one(in.Task) }, s.ecsStopTask))
+	register(s, ecsService, "RegisterTaskDefinition", QuotaECS, true,
+		named(func(in *registerTaskDefinitionInput) *string { return in.Family }), s.ecsRegisterTaskDefinition)
+	register(s, ecsService, "DeregisterTaskDefinition", QuotaECS, true,
+		named(func(in *taskDefinitionInput) *string { return in.TaskDefinition }), s.ecsDeregisterTaskDefinition)
+	register(s, ecsService, "DescribeTaskDefinition", QuotaECS, false,
+		named(func(in *taskDefinitionInput) *string { return in.TaskDefinition }), s.ecsDescribeTaskDefinition)
+	register(s, ecsService, "RunTask", QuotaECS, true,
+		named(func(in *runTaskInput) *string { return in.TaskDefinition }), s.ecsRunTask)
+	register(s, ecsService, "DescribeTasks", QuotaECS, false,
+		func(in *describeTasksInput) []string { return in.Tasks }, s.ecsDescribeTasks)
+	register(s, ecsService, "StopTask", QuotaECS, true,
+		named(func(in *stopTaskInput) *string { return in.Task }), s.ecsStopTask)
 }
 
 func (s *Server) ecsARN(kind, rest string) string {
@@ -604,12 +598,17 @@ func (s *Server) taskOut(t *ecsTask) taskJSON {
 	return out
 }
 
+// taskARN is the ARN of a task given by ARN or by ID in a cluster.
+func (s *Server) taskARN(cluster, ref string) string {
+	if strings.HasPrefix(ref, "arn:") {
+		return ref
+	}
+	return s.ecsARN("task", cluster+"/"+ref)
+}
+
 // findTask resolves a task ARN or ID in a cluster. The caller holds mu.
 func (s *Server) findTask(cluster, ref string) *ecsTask {
-	if !strings.HasPrefix(ref, "arn:") {
-		ref = s.ecsARN("task", cluster+"/"+ref)
-	}
-	t := s.ecs.tasks[ref]
+	t := s.ecs.tasks[s.taskARN(cluster, ref)]
 	if t == nil || t.cluster != cluster {
 		return nil
 	}
@@ -631,11 +630,7 @@ func (s *Server) ecsDescribeTasks(in *describeTasksInput) (any, *awsError) {
 	for _, ref := range in.Tasks {
 		t := s.findTask(cluster, ref)
 		if t == nil {
-			arn := ref
-			if !strings.HasPrefix(ref, "arn:") {
-				arn = s.ecsARN("task", cluster+"/"+ref)
-			}
-			out.Failures = append(out.Failures, ecsFailure{Arn: arn, Reason: "MISSING"})
+			out.Failures = append(out.Failures, ecsFailure{Arn: s.taskARN(cluster, ref), Reason: "MISSING"})
 			continue
 		}
 		out.Tasks = append(out.Tasks, s.taskOut(t))

@@ -64,22 +64,16 @@ func newLogsStore() *logsStore {
 }
 
 func (s *Server) registerLogs() {
-	group := func(n *string) []string {
-		if n == nil {
-			return nil
-		}
-		return []string{*n}
-	}
-	s.register(logsService, "CreateLogGroup", QuotaLogs, true,
-		handle(func(in *createLogGroupInput) []string { return group(in.LogGroupName) }, s.logsCreateLogGroup))
-	s.register(logsService, "CreateLogStream", QuotaLogs, true,
-		handle(func(in *createLogStreamInput) []string { return group(in.LogGroupName) }, s.logsCreateLogStream))
-	s.register(logsService, "PutLogEvents", QuotaLogs, true,
-		handle(func(in *putLogEventsInput) []string { return group(in.LogGroupName) }, s.logsPutLogEvents))
-	s.register(logsService, "GetLogEvents", QuotaLogs, false,
-		handle(func(in *getLogEventsInput) []string { return group(in.LogGroupName) }, s.logsGetLogEvents))
-	s.register(logsService, "FilterLogEvents", QuotaLogs, false,
-		handle(func(in *filterLogEventsInput) []string { return group(in.LogGroupName) }, s.logsFilterLogEvents))
+	register(s, logsService, "CreateLogGroup", QuotaLogs, true,
+		named(func(in *createLogGroupInput) *string { return in.LogGroupName }), s.logsCreateLogGroup)
+	register(s, logsService, "CreateLogStream", QuotaLogs, true,
+		named(func(in *createLogStreamInput) *string { return in.LogGroupName }), s.logsCreateLogStream)
+	register(s, logsService, "PutLogEvents", QuotaLogs, true,
+		named(func(in *putLogEventsInput) *string { return in.LogGroupName }), s.logsPutLogEvents)
+	register(s, logsService, "GetLogEvents", QuotaLogs, false,
+		named(func(in *getLogEventsInput) *string { return in.LogGroupName }), s.logsGetLogEvents)
+	register(s, logsService, "FilterLogEvents", QuotaLogs, false,
+		named(func(in *filterLogEventsInput) *string { return in.LogGroupName }), s.logsFilterLogEvents)
 }
 
 func (s *Server) logGroupARN(name string) string {

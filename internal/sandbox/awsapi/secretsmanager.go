@@ -223,32 +223,26 @@ func randomSuffix() string {
 }
 
 func (s *Server) registerSecretsManager() {
-	id := func(p *string) []string {
-		if p == nil {
-			return nil
-		}
-		return []string{*p}
-	}
-	s.register(smService, "CreateSecret", QuotaSecretsWrite, true,
-		handle(func(in *createSecretInput) []string { return id(in.Name) }, s.smCreateSecret))
-	s.register(smService, "PutSecretValue", QuotaSecretsWrite, true,
-		handle(func(in *putSecretValueInput) []string { return id(in.SecretID) }, s.smPutSecretValue))
-	s.register(smService, "UpdateSecret", QuotaSecretsWrite, true,
-		handle(func(in *updateSecretInput) []string { return id(in.SecretID) }, s.smUpdateSecret))
-	s.register(smService, "GetSecretValue", QuotaSecretsRead, false,
-		handle(func(in *getSecretValueInput) []string { return id(in.SecretID) }, s.smGetSecretValue))
-	s.register(smService, "DescribeSecret", QuotaSecretsRead, false,
-		handle(func(in *secretIDInput) []string { return id(in.SecretID) }, s.smDescribeSecret))
-	s.register(smService, "ListSecrets", QuotaSecretsList, false,
-		handle(nil, s.smListSecrets))
-	s.register(smService, "DeleteSecret", QuotaSecretsWrite, true,
-		handle(func(in *deleteSecretInput) []string { return id(in.SecretID) }, s.smDeleteSecret))
-	s.register(smService, "RestoreSecret", QuotaSecretsWrite, true,
-		handle(func(in *secretIDInput) []string { return id(in.SecretID) }, s.smRestoreSecret))
-	s.register(smService, "TagResource", QuotaSecretsWrite, true,
-		handle(func(in *smTagsInput) []string { return id(in.SecretID) }, s.smTagResource))
-	s.register(smService, "UntagResource", QuotaSecretsWrite, true,
-		handle(func(in *smTagsInput) []string { return id(in.SecretID) }, s.smUntagResource))
+	register(s, smService, "CreateSecret", QuotaSecretsWrite, true,
+		named(func(in *createSecretInput) *string { return in.Name }), s.smCreateSecret)
+	register(s, smService, "PutSecretValue", QuotaSecretsWrite, true,
+		named(func(in *putSecretValueInput) *string { return in.SecretID }), s.smPutSecretValue)
+	register(s, smService, "UpdateSecret", QuotaSecretsWrite, true,
+		named(func(in *updateSecretInput) *string { return in.SecretID }), s.smUpdateSecret)
+	register(s, smService, "GetSecretValue", QuotaSecretsRead, false,
+		named(func(in *getSecretValueInput) *string { return in.SecretID }), s.smGetSecretValue)
+	register(s, smService, "DescribeSecret", QuotaSecretsRead, false,
+		named(func(in *secretIDInput) *string { return in.SecretID }), s.smDescribeSecret)
+	register(s, smService, "ListSecrets", QuotaSecretsList, false,
+		nil, s.smListSecrets)
+	register(s, smService, "DeleteSecret", QuotaSecretsWrite, true,
+		named(func(in *deleteSecretInput) *string { return in.SecretID }), s.smDeleteSecret)
+	register(s, smService, "RestoreSecret", QuotaSecretsWrite, true,
+		named(func(in *secretIDInput) *string { return in.SecretID }), s.smRestoreSecret)
+	register(s, smService, "TagResource", QuotaSecretsWrite, true,
+		named(func(in *smTagsInput) *string { return in.SecretID }), s.smTagResource)
+	register(s, smService, "UntagResource", QuotaSecretsWrite, true,
+		named(func(in *smTagsInput) *string { return in.SecretID }), s.smUntagResource)
 }
 
 // --- wire types ---
@@ -400,15 +394,25 @@ func checkSecretID(id string) *awsError {
 	return nil
 }
 
-// activeSecret resolves a SecretId for an operation that needs the secret
-// not to be scheduled for deletion. The caller holds mu.
-func (s *Server) activeSecret(id string) (*smSecret, *awsError) {
+// existingSecret resolves a SecretId, whether or not the secret is
+// scheduled for deletion. The caller holds mu.
+func (s *Server) existingSecret(id string) (*smSecret, *awsError) {
 	if err := checkSecretID(id); err != nil {
 		return nil, err
 	}
 	sec := s.resolveSecret(id)
 	if sec == nil {
 		return nil, clientError("ResourceNotFoundException", msgSMNotFound)
+	}
+	return sec, nil
+}
+
+// activeSecret resolves a SecretId for an operation that needs the secret
+// not to be scheduled for deletion. The caller holds mu.
+func (s *Server) activeSecret(id string) (*smSecret, *awsError) {
+	sec, err := s.existingSecret(id)
+	if err != nil {
+		return nil, err
 	}
 	if sec.scheduled() {
 		return nil, clientError("InvalidRequestException", msgSMMarkedDeleted)
@@ -618,13 +622,10 @@ func (s *Server) smDescribeSecret(in *secretIDInput) (any, *awsError) {
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if err := checkSecretID(*in.SecretID); err != nil {
-		return nil, err
-	}
 	defer s.lockSM()()
-	sec := s.resolveSecret(*in.SecretID)
-	if sec == nil {
-		return nil, clientError("ResourceNotFoundException", msgSMNotFound)
+	sec, err := s.existingSecret(*in.SecretID)
+	if err != nil {
+		return nil, err
 	}
 	return sec.meta(false), nil
 }
@@ -836,13 +837,10 @@ func (s *Server) smRestoreSecret(in *secretIDInput) (any, *awsError) {
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if err := checkSecretID(*in.SecretID); err != nil {
-		return nil, err
-	}
 	defer s.lockSM()()
-	sec := s.resolveSecret(*in.SecretID)
-	if sec == nil {
-		return nil, clientError("ResourceNotFoundException", msgSMNotFound)
+	sec, err := s.existingSecret(*in.SecretID)
+	if err != nil {
+		return nil, err
 	}
 	sec.deletedAt, sec.purgeAt = time.Time{}, time.Time{}
 	return arnName{ARN: sec.arn, Name: sec.name}, nil

@@ -106,32 +106,26 @@ func (st *ssmStore) count(tier string, delta int) {
 }
 
 func (s *Server) registerSSM() {
-	one := func(n *string) []string {
-		if n == nil {
-			return nil
-		}
-		return []string{*n}
-	}
-	s.register(ssmService, "PutParameter", QuotaSSMPut, true,
-		handle(func(in *putParameterInput) []string { return one(in.Name) }, s.ssmPutParameter))
-	s.register(ssmService, "GetParameter", QuotaSSMGet, false,
-		handle(func(in *getParameterInput) []string { return one(in.Name) }, s.ssmGetParameter))
-	s.register(ssmService, "GetParameters", QuotaSSMGet, false,
-		handle(func(in *namesInput) []string { return in.Names }, s.ssmGetParameters))
-	s.register(ssmService, "GetParametersByPath", QuotaSSMGet, false,
-		handle(func(in *getParametersByPathInput) []string { return one(in.Path) }, s.ssmGetParametersByPath))
-	s.register(ssmService, "DescribeParameters", QuotaSSMGet, false,
-		handle(nil, s.ssmDescribeParameters))
-	s.register(ssmService, "DeleteParameter", QuotaSSMDelete, true,
-		handle(func(in *getParameterInput) []string { return one(in.Name) }, s.ssmDeleteParameter))
-	s.register(ssmService, "DeleteParameters", QuotaSSMDelete, true,
-		handle(func(in *namesInput) []string { return in.Names }, s.ssmDeleteParameters))
-	s.register(ssmService, "AddTagsToResource", QuotaSSMDelete, true,
-		handle(func(in *ssmTagsInput) []string { return one(in.ResourceID) }, s.ssmAddTags))
-	s.register(ssmService, "RemoveTagsFromResource", QuotaSSMDelete, true,
-		handle(func(in *ssmTagsInput) []string { return one(in.ResourceID) }, s.ssmRemoveTags))
-	s.register(ssmService, "ListTagsForResource", QuotaSSMDelete, false,
-		handle(func(in *ssmTagsInput) []string { return one(in.ResourceID) }, s.ssmListTags))
+	register(s, ssmService, "PutParameter", QuotaSSMPut, true,
+		named(func(in *putParameterInput) *string { return in.Name }), s.ssmPutParameter)
+	register(s, ssmService, "GetParameter", QuotaSSMGet, false,
+		named(func(in *getParameterInput) *string { return in.Name }), s.ssmGetParameter)
+	register(s, ssmService, "GetParameters", QuotaSSMGet, false,
+		func(in *namesInput) []string { return in.Names }, s.ssmGetParameters)
+	register(s, ssmService, "GetParametersByPath", QuotaSSMGet, false,
+		named(func(in *getParametersByPathInput) *string { return in.Path }), s.ssmGetParametersByPath)
+	register(s, ssmService, "DescribeParameters", QuotaSSMGet, false,
+		nil, s.ssmDescribeParameters)
+	register(s, ssmService, "DeleteParameter", QuotaSSMDelete, true,
+		named(func(in *getParameterInput) *string { return in.Name }), s.ssmDeleteParameter)
+	register(s, ssmService, "DeleteParameters", QuotaSSMDelete, true,
+		func(in *namesInput) []string { return in.Names }, s.ssmDeleteParameters)
+	register(s, ssmService, "AddTagsToResource", QuotaSSMDelete, true,
+		named(func(in *ssmTagsInput) *string { return in.ResourceID }), s.ssmAddTags)
+	register(s, ssmService, "RemoveTagsFromResource", QuotaSSMDelete, true,
+		named(func(in *ssmTagsInput) *string { return in.ResourceID }), s.ssmRemoveTags)
+	register(s, ssmService, "ListTagsForResource", QuotaSSMDelete, false,
+		named(func(in *ssmTagsInput) *string { return in.ResourceID }), s.ssmListTags)
 }
 
 // --- names ---
@@ -160,6 +154,22 @@ func (s *Server) checkParameterName(name string, write bool) *awsError {
 		return clientError("HierarchyLevelLimitExceededException", msgSSMHierarchyLevel)
 	}
 	return nil
+}
+
+// parameterName validates the Name member of a call on one parameter and
+// returns it trimmed, as the parameter's name rules see it.
+func (s *Server) parameterName(name *string, write bool) (string, *awsError) {
+	var v validation
+	v.required(name, "name")
+	v.length(name, "name", 1, 2048)
+	if err := v.err(); err != nil {
+		return "", err
+	}
+	trimmed := strings.TrimSpace(*name)
+	if err := s.checkParameterName(trimmed, write); err != nil {
+		return "", err
+	}
+	return trimmed, nil
 }
 
 func validNameSegment(seg string) bool {
@@ -469,14 +479,8 @@ func (s *Server) ssmPutParameter(in *putParameterInput) (any, *awsError) {
 // --- reads ---
 
 func (s *Server) ssmGetParameter(in *getParameterInput) (any, *awsError) {
-	var v validation
-	v.required(in.Name, "name")
-	v.length(in.Name, "name", 1, 2048)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	name := strings.TrimSpace(*in.Name)
-	if err := s.checkParameterName(name, false); err != nil {
+	name, err := s.parameterName(in.Name, false)
+	if err != nil {
 		return nil, err
 	}
 	st := s.ssm
@@ -853,14 +857,8 @@ func compileFilters(in []parameterStringFilter, forPath bool) ([]paramFilter, *a
 // --- deletes ---
 
 func (s *Server) ssmDeleteParameter(in *getParameterInput) (any, *awsError) {
-	var v validation
-	v.required(in.Name, "name")
-	v.length(in.Name, "name", 1, 2048)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	name := strings.TrimSpace(*in.Name)
-	if err := s.checkParameterName(name, true); err != nil {
+	name, err := s.parameterName(in.Name, true)
+	if err != nil {
 		return nil, err
 	}
 	st := s.ssm
