@@ -649,10 +649,10 @@ func TestTransfersListAndLatest(t *testing.T) {
 	t.Parallel()
 	clock := newFakeClock() // 2025-01-01
 	f := sample(t)
-	day := func(d int) *time.Time { return ptr(time.Date(2024, 12, d, 2, 0, 0, 0, time.UTC)) }
+	day := func(d int) *time.Time { return new(time.Date(2024, 12, d, 2, 0, 0, 0, time.UTC)) }
 	f.Apps[0].Addons[0].Backups = []Backup{
 		{Num: 1, Scheduled: true, CreatedAt: day(1), SourceBytes: 5000, ProcessedBytes: 1200},
-		{Num: 3, Scheduled: true, CreatedAt: day(3), Succeeded: ptr(false), Logs: []string{"pg_dump: error: connection lost"}},
+		{Num: 3, Scheduled: true, CreatedAt: day(3), Succeeded: new(false), Logs: []string{"pg_dump: error: connection lost"}},
 		{Num: 2, CreatedAt: day(2)},
 		{Scheduled: true, CreatedAt: day(4)}, // num 4
 	}
