@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
+	"github.com/google/uuid"
 )
 
 func r53Client(t testing.TB, url string, retry bool) *route53.Client {
@@ -30,7 +31,7 @@ func startR53(t *testing.T, opts Options) (*Server, *route53.Client) {
 
 func createZone(t testing.TB, c *route53.Client, name string) *route53.CreateHostedZoneOutput {
 	t.Helper()
-	out, err := c.CreateHostedZone(ctx, &route53.CreateHostedZoneInput{Name: aws.String(name), CallerReference: aws.String(newUUID())})
+	out, err := c.CreateHostedZone(ctx, &route53.CreateHostedZoneInput{Name: aws.String(name), CallerReference: aws.String(uuid.NewString())})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // --- CreateSecret, PutSecretValue, UpdateSecret ---
@@ -30,7 +32,7 @@ func (s *Server) smCreateSecret(in *createSecretInput) (any, *awsError) {
 	hasValue := in.SecretString != nil || in.SecretBinary != nil
 	token := deref(in.ClientRequestToken)
 	if token == "" {
-		token = newUUID()
+		token = uuid.NewString()
 	}
 
 	defer s.lockSM()()
@@ -70,7 +72,7 @@ func (s *Server) smCreateSecret(in *createSecretInput) (any, *awsError) {
 // the same request. The caller holds mu.
 func (s *Server) putVersion(sec *smSecret, token string, str *string, bin []byte, stages []string) (*smVersion, *awsError) {
 	if token == "" {
-		token = newUUID()
+		token = uuid.NewString()
 	}
 	if old := sec.version(token); old != nil {
 		if !old.sameValue(str, bin) {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Defaults of Options.
@@ -315,7 +317,7 @@ func (s *Server) record(r Request) {
 // are routed by X-Amz-Target, Route 53 calls by path.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := Request{At: s.now(), Attempt: sdkAttempt(r.Header.Get("Amz-Sdk-Request"))}
-	w.Header().Set("x-amzn-RequestId", newUUID())
+	w.Header().Set("x-amzn-RequestId", uuid.NewString())
 
 	target := r.Header.Get("X-Amz-Target")
 	if _, svc := s.lookupTarget(target); svc != nil {

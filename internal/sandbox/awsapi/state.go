@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // State inspection for tests that need no SDK. None of these calls goes
@@ -180,7 +182,7 @@ func (s *Server) CreateZone(name string) (zoneID string) {
 	st := s.r53
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return st.addZone(canonical, "sandbox-"+newUUID(), "", s.now()).id
+	return st.addZone(canonical, "sandbox-"+uuid.NewString(), "", s.now()).id
 }
 
 // HostedZone returns a hosted zone by ID, with or without "/hostedzone/".

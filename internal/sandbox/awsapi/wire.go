@@ -1,9 +1,7 @@
 package awsapi
 
 import (
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
@@ -90,16 +88,6 @@ func validateTags(v *validation, tags []tagJSON) {
 		v.required(t.Value, prefix+"value")
 		v.length(t.Value, prefix+"value", 0, 256)
 	}
-}
-
-// newUUID returns a random version 4 UUID.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 // pageToken is an opaque NextToken that resumes a listing after a key.

@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -370,7 +371,7 @@ func (s *Server) newTransferLocked(addon *addonRecord, now time.Time) *transfer 
 	appID := addon.owner.app.ID
 	pg.lastNum[appID]++
 	t := &transfer{
-		uuid:    newUUID(),
+		uuid:    uuid.NewString(),
 		num:     pg.lastNum[appID],
 		appID:   appID,
 		addon:   addon,
