@@ -134,7 +134,7 @@
 //     for deletion.", and CreateSecret with the name is InvalidRequestException
 //     "You can't create this secret because a secret with this name is
 //     already scheduled for deletion.". RestoreSecret cancels it. When the
-//     window ends by Options.Now the secret is gone and the name free.
+//     window ends by Options.Clock the secret is gone and the name free.
 //     A forced deletion is immediate, and forcing the deletion of a missing
 //     secret succeeds, as in AWS.
 //   - ListSecrets: MaxResults 1-100 (default 100), opaque NextToken
@@ -234,7 +234,7 @@
 //     with a customization (message "ChangeBatch errors occurred"; the aws
 //     CLI then shows no code).
 //   - GetChange: PENDING until Options.Route53SyncDelay (SetRoute53SyncDelay)
-//     has passed since the submission by Options.Now, then INSYNC; the
+//     has passed since the submission by Options.Clock, then INSYNC; the
 //     answer that submits a change always says PENDING, as Route 53's does.
 //     Unknown IDs are NoSuchChange (404).
 //

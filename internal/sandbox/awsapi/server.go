@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 // Defaults of Options.
@@ -129,9 +130,11 @@ type Options struct {
 	// Latency is added to every request. The wait ends early when the
 	// request's context is canceled. See also Server.SetLatency.
 	Latency time.Duration
-	// Now is the clock for quotas, timestamps, recovery windows and the
-	// request log; time.Now when nil. Signatures are not checked against it.
-	Now func() time.Time
+	// Clock is the clock for quotas, timestamps, recovery windows and the
+	// request log; clock.Real when nil. Only its Now is read: latency and
+	// ECS start delays are real waits. Signatures are not checked against
+	// it.
+	Clock clock.Clock
 }
 
 // Request is one entry of the request log. It never holds a parameter or
@@ -160,7 +163,7 @@ type Request struct {
 	// Attempt is the SDK's attempt number from the amz-sdk-request header
 	// (1 for the first try); 0 when the client did not send it.
 	Attempt int
-	// At is when the request arrived, by Options.Now.
+	// At is when the request arrived, by Options.Clock.
 	At time.Time
 }
 
@@ -216,7 +219,7 @@ func newServer(opts Options) (*Server, error) {
 		region:    opts.Region,
 		accountID: opts.AccountID,
 		accessKey: opts.AccessKeyID,
-		now:       opts.Now,
+		now:       clock.Or(opts.Clock).Now,
 		secretKey: make([]byte, 32),
 	}
 	if s.region == "" {
@@ -230,9 +233,6 @@ func newServer(opts Options) (*Server, error) {
 	}
 	if !accountPattern.MatchString(s.accountID) {
 		return nil, fmt.Errorf("awsapi: invalid account ID %q (want 12 digits)", s.accountID)
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 	if opts.Latency < 0 || opts.MaxStandardParameters < 0 || opts.MaxAdvancedParameters < 0 || opts.Route53SyncDelay < 0 || opts.ECSStartDelay < 0 {
 		return nil, errors.New("awsapi: negative option")

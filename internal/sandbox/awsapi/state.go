@@ -87,7 +87,7 @@ type SecretState struct {
 }
 
 // Secret returns a secret by name or ARN, scheduled for deletion or not.
-// Secrets whose recovery window has ended (by Options.Now) are gone.
+// Secrets whose recovery window has ended (by Options.Clock) are gone.
 func (s *Server) Secret(id string) (SecretState, bool) {
 	defer s.lockSM()()
 	sec := s.resolveSecret(id)
@@ -236,7 +236,7 @@ func (s *Server) RecordSets(zoneID string) []RecordSetState {
 }
 
 // ChangeStatus returns the status of a Route 53 change (ID with or without
-// "/change/") by Options.Now: PENDING or INSYNC.
+// "/change/") by Options.Clock: PENDING or INSYNC.
 func (s *Server) ChangeStatus(changeID string) (status string, ok bool) {
 	st := s.r53
 	st.mu.Lock()
