@@ -15,8 +15,9 @@ import (
 
 // Route 53 limits and defaults.
 const (
-	// DefaultRoute53TPS is the request rate shared by all Route 53 calls
-	// (FACTS: "historically 5 requests/s per account").
+	// DefaultRoute53TPS is the request rate shared by all Route 53 API
+	// calls: five requests per second per AWS account
+	// (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html).
 	DefaultRoute53TPS = 5
 	// MaxHostedZones is the default hosted-zone quota of an account; one
 	// more is TooManyHostedZones.

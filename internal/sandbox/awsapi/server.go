@@ -21,8 +21,10 @@ const (
 	DefaultRegion    = "us-east-1"
 	DefaultAccountID = "123456789012"
 
-	// DefaultSSMPutTPS is PutParameter's rate (FACTS: "about 3 TPS
-	// standard"); the bucket holds as many tokens as one second refills.
+	// DefaultSSMPutTPS is PutParameter's rate at Parameter Store's
+	// standard throughput, 3 transactions per second per account and
+	// Region (https://docs.aws.amazon.com/general/latest/gr/ssm.html); the
+	// bucket holds as many tokens as one second refills.
 	DefaultSSMPutTPS = 3
 	// DefaultSSMGetTPS is shared by GetParameter, GetParameters,
 	// GetParametersByPath and DescribeParameters.

@@ -26,8 +26,11 @@ import (
 )
 
 // The Data API bodies, as a client would declare them from the field
-// names in FACTS.md and the Heroku CLI's types. Decoding is strict, so
-// these also pin the wire format.
+// names the Heroku CLI's pg:backups commands read
+// (https://github.com/heroku/cli/tree/main/packages/cli/src/commands/pg/backups).
+// They are an independent oracle, on purpose not internal/heroku's
+// structs: decoding is strict, by the CLI's names, so these pin the wire
+// format the sandbox serves whatever the provider's client expects.
 
 type wireTransferLog struct {
 	CreatedAt string `json:"created_at"`
