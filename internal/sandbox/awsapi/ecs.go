@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // ECS task statuses and stop codes.
@@ -96,7 +98,7 @@ func (s *Server) ecsARN(kind, rest string) string {
 // clusterName returns the name of a cluster given by name or ARN; the
 // default cluster when empty. Clusters exist implicitly.
 func clusterName(c *string) string {
-	name := deref(c)
+	name := aws.ToString(c)
 	if _, rest, ok := strings.Cut(name, ":cluster/"); ok && strings.HasPrefix(name, "arn:") {
 		name = rest
 	}

@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // ECS state inspection for tests, as in state.go: none of these calls
@@ -137,18 +139,18 @@ func (s *Server) TaskDefinitions() []TaskDefinitionState {
 			}
 			for _, c := range d.ContainerDefinitions {
 				cs := ContainerDefinitionState{
-					Name: deref(c.Name), Image: deref(c.Image), Essential: c.essential(),
+					Name: aws.ToString(c.Name), Image: aws.ToString(c.Image), Essential: c.essential(),
 					EntryPoint: slices.Clone(c.EntryPoint), Command: slices.Clone(c.Command),
 					Environment: map[string]string{}, Secrets: map[string]string{},
 				}
 				for _, kv := range c.Environment {
-					cs.Environment[deref(kv.Name)] = deref(kv.Value)
+					cs.Environment[aws.ToString(kv.Name)] = aws.ToString(kv.Value)
 				}
 				for _, sec := range c.Secrets {
-					cs.Secrets[deref(sec.Name)] = deref(sec.ValueFrom)
+					cs.Secrets[aws.ToString(sec.Name)] = aws.ToString(sec.ValueFrom)
 				}
 				if lc := c.LogConfiguration; lc != nil {
-					cs.LogDriver = deref(lc.LogDriver)
+					cs.LogDriver = aws.ToString(lc.LogDriver)
 					cs.LogOptions = maps.Clone(lc.Options)
 				}
 				ts.Containers = append(ts.Containers, cs)

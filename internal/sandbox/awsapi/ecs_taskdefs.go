@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 type ecsTaskDef struct {
@@ -13,7 +15,7 @@ type ecsTaskDef struct {
 // --- task definitions ---
 
 func (s *Server) ecsRegisterTaskDefinition(in *registerTaskDefinitionInput) (any, *awsError) {
-	family := deref(in.Family)
+	family := aws.ToString(in.Family)
 	if family == "" {
 		return nil, clientError("ClientException", "Family is required.")
 	}
@@ -25,18 +27,18 @@ func (s *Server) ecsRegisterTaskDefinition(in *registerTaskDefinitionInput) (any
 	}
 	names := map[string]bool{}
 	for _, c := range in.ContainerDefinitions {
-		if deref(c.Name) == "" {
+		if aws.ToString(c.Name) == "" {
 			return nil, clientError("ClientException", "Container.name should not be null or empty.")
 		}
 		if names[*c.Name] {
 			return nil, clientError("ClientException", "Duplicate container names are not allowed.")
 		}
 		names[*c.Name] = true
-		if deref(c.Image) == "" {
+		if aws.ToString(c.Image) == "" {
 			return nil, clientError("ClientException", "Container.image should not be null or empty.")
 		}
 		if lc := c.LogConfiguration; lc != nil {
-			if deref(lc.LogDriver) == "" {
+			if aws.ToString(lc.LogDriver) == "" {
 				return nil, clientError("ClientException", "Log driver should not be null or empty.")
 			}
 			if *lc.LogDriver == "awslogs" {
@@ -48,12 +50,12 @@ func (s *Server) ecsRegisterTaskDefinition(in *registerTaskDefinitionInput) (any
 			}
 		}
 		for _, sec := range c.Secrets {
-			if deref(sec.Name) == "" || deref(sec.ValueFrom) == "" {
+			if aws.ToString(sec.Name) == "" || aws.ToString(sec.ValueFrom) == "" {
 				return nil, clientError("ClientException", "Secret name and valueFrom are required.")
 			}
 		}
 	}
-	mode := deref(in.NetworkMode)
+	mode := aws.ToString(in.NetworkMode)
 	if mode != "" && !slices.Contains([]string{"bridge", "host", "awsvpc", "none"}, mode) {
 		return nil, clientError("ClientException", "Invalid networkMode: "+mode+".")
 	}
@@ -66,13 +68,13 @@ func (s *Server) ecsRegisterTaskDefinition(in *registerTaskDefinitionInput) (any
 		switch {
 		case mode != "awsvpc":
 			return nil, clientError("ClientException", "Fargate only supports network mode ‘awsvpc’.")
-		case deref(in.CPU) == "":
+		case aws.ToString(in.CPU) == "":
 			return nil, clientError("ClientException", "Fargate requires that 'cpu' be defined at the task level.")
-		case deref(in.Memory) == "":
+		case aws.ToString(in.Memory) == "":
 			return nil, clientError("ClientException", "Fargate requires that 'memory' be defined at the task level.")
 		}
 		for _, c := range in.ContainerDefinitions {
-			if (len(c.Secrets) > 0 || (c.LogConfiguration != nil && deref(c.LogConfiguration.LogDriver) == "awslogs")) && deref(in.ExecutionRoleArn) == "" {
+			if (len(c.Secrets) > 0 || (c.LogConfiguration != nil && aws.ToString(c.LogConfiguration.LogDriver) == "awslogs")) && aws.ToString(in.ExecutionRoleArn) == "" {
 				return nil, clientError("ClientException", "Fargate requires task definition to have execution role ARN to support log driver awslogs and secrets.")
 			}
 		}
@@ -98,10 +100,10 @@ func (s *Server) ecsRegisterTaskDefinition(in *registerTaskDefinitionInput) (any
 	td := &ecsTaskDef{out: taskDefinitionJSON{
 		TaskDefinitionArn: s.ecsARN("task-definition", family+":"+strconv.FormatInt(rev, 10)),
 		Family:            family, Revision: rev, Status: "ACTIVE", ContainerDefinitions: containers,
-		CPU: deref(in.CPU), Memory: deref(in.Memory), NetworkMode: mode,
+		CPU: aws.ToString(in.CPU), Memory: aws.ToString(in.Memory), NetworkMode: mode,
 		RequiresCompatibilities: slices.Clone(in.RequiresCompatibilities),
 		Compatibilities:         []string{"EC2", "FARGATE"},
-		ExecutionRoleArn:        deref(in.ExecutionRoleArn), TaskRoleArn: deref(in.TaskRoleArn),
+		ExecutionRoleArn:        aws.ToString(in.ExecutionRoleArn), TaskRoleArn: aws.ToString(in.TaskRoleArn),
 		EphemeralStorage: in.EphemeralStorage, RegisteredAt: epochPtr(s.now()),
 		RegisteredBy: "arn:aws:iam::" + s.accountID + ":user/sandbox",
 	}}
@@ -134,7 +136,7 @@ func (s *Server) findTaskDef(ref string) *ecsTaskDef {
 }
 
 func (s *Server) ecsDescribeTaskDefinition(in *taskDefinitionInput) (any, *awsError) {
-	if deref(in.TaskDefinition) == "" {
+	if aws.ToString(in.TaskDefinition) == "" {
 		return nil, clientError("ClientException", "TaskDefinition is required.")
 	}
 	st := s.ecs
@@ -148,7 +150,7 @@ func (s *Server) ecsDescribeTaskDefinition(in *taskDefinitionInput) (any, *awsEr
 }
 
 func (s *Server) ecsDeregisterTaskDefinition(in *taskDefinitionInput) (any, *awsError) {
-	ref := deref(in.TaskDefinition)
+	ref := aws.ToString(in.TaskDefinition)
 	if ref == "" {
 		return nil, clientError("ClientException", "TaskDefinition is required.")
 	}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // --- tasks ---
@@ -28,18 +30,18 @@ func taskContainer(defs []ecsContainerDefinition) ecsContainerDefinition {
 }
 
 func (s *Server) ecsRunTask(in *runTaskInput) (any, *awsError) {
-	ref := deref(in.TaskDefinition)
+	ref := aws.ToString(in.TaskDefinition)
 	if ref == "" {
 		return nil, clientError("InvalidParameterException", "TaskDefinition can not be blank.")
 	}
-	count := deref(in.Count)
+	count := aws.ToInt64(in.Count)
 	if in.Count == nil {
 		count = 1
 	}
 	if count < 1 || count > 10 {
 		return nil, clientError("InvalidParameterException", "Count must be between 1 and 10.")
 	}
-	launch := deref(in.LaunchType)
+	launch := aws.ToString(in.LaunchType)
 	if launch != "" && !slices.Contains([]string{"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"}, launch) {
 		return nil, clientError("InvalidParameterException", "Invalid launchType: "+launch+".")
 	}
@@ -81,10 +83,10 @@ func (s *Server) ecsRunTask(in *runTaskInput) (any, *awsError) {
 	if in.Overrides != nil {
 		overrides = *in.Overrides
 		for _, o := range overrides.ContainerOverrides {
-			if !slices.ContainsFunc(def.ContainerDefinitions, func(c ecsContainerDefinition) bool { return deref(c.Name) == deref(o.Name) }) {
-				return nil, clientError("InvalidParameterException", "Override for container named "+deref(o.Name)+" is not a container in the TaskDefinition.")
+			if !slices.ContainsFunc(def.ContainerDefinitions, func(c ecsContainerDefinition) bool { return aws.ToString(c.Name) == aws.ToString(o.Name) }) {
+				return nil, clientError("InvalidParameterException", "Override for container named "+aws.ToString(o.Name)+" is not a container in the TaskDefinition.")
 			}
-			if deref(o.Name) != deref(container.Name) {
+			if aws.ToString(o.Name) != aws.ToString(container.Name) {
 				continue
 			}
 			if o.Command != nil {
@@ -97,11 +99,11 @@ func (s *Server) ecsRunTask(in *runTaskInput) (any, *awsError) {
 		overrides.ContainerOverrides = []containerOverride{}
 	}
 	if len(command) == 0 {
-		return nil, clientError("InvalidParameterException", "The sandbox needs a command (or entryPoint) to run container "+deref(container.Name)+".")
+		return nil, clientError("InvalidParameterException", "The sandbox needs a command (or entryPoint) to run container "+aws.ToString(container.Name)+".")
 	}
 	env := map[string]string{}
 	for _, kv := range envList {
-		env[deref(kv.Name)] = deref(kv.Value)
+		env[aws.ToString(kv.Name)] = aws.ToString(kv.Value)
 	}
 
 	out := tasksOutput{Tasks: []taskJSON{}, Failures: []ecsFailure{}}
@@ -110,7 +112,7 @@ func (s *Server) ecsRunTask(in *runTaskInput) (any, *awsError) {
 		t := &ecsTask{
 			id: id, arn: s.ecsARN("task", cluster+"/"+id), cluster: cluster, def: def,
 			container: container, command: command, env: env, launchType: launch,
-			startedBy: deref(in.StartedBy), overrides: overrides,
+			startedBy: aws.ToString(in.StartedBy), overrides: overrides,
 			lastStatus: TaskProvisioning, desiredStatus: TaskRunning, version: 1, createdAt: s.now(),
 			stop: make(chan struct{}), done: make(chan struct{}),
 		}
@@ -145,10 +147,10 @@ func (s *Server) taskOut(t *ecsTask) taskJSON {
 	}
 	for _, c := range t.def.ContainerDefinitions {
 		cj := containerJSON{
-			ContainerArn: s.ecsARN("container", t.cluster+"/"+t.id+"/"+deref(c.Name)),
-			TaskArn:      t.arn, Name: deref(c.Name), Image: deref(c.Image), LastStatus: t.lastStatus,
+			ContainerArn: s.ecsARN("container", t.cluster+"/"+t.id+"/"+aws.ToString(c.Name)),
+			TaskArn:      t.arn, Name: aws.ToString(c.Name), Image: aws.ToString(c.Image), LastStatus: t.lastStatus,
 		}
-		if deref(c.Name) == deref(t.container.Name) && t.exitCode != nil {
+		if aws.ToString(c.Name) == aws.ToString(t.container.Name) && t.exitCode != nil {
 			cj.ExitCode = new(*t.exitCode)
 		}
 		out.Containers = append(out.Containers, cj)
@@ -197,7 +199,7 @@ func (s *Server) ecsDescribeTasks(in *describeTasksInput) (any, *awsError) {
 }
 
 func (s *Server) ecsStopTask(in *stopTaskInput) (any, *awsError) {
-	if deref(in.Task) == "" {
+	if aws.ToString(in.Task) == "" {
 		return nil, clientError("InvalidParameterException", "Task can not be blank.")
 	}
 	st := s.ecs
@@ -207,7 +209,7 @@ func (s *Server) ecsStopTask(in *stopTaskInput) (any, *awsError) {
 	if t == nil {
 		return nil, clientError("InvalidParameterException", "The referenced task was not found.")
 	}
-	reason := deref(in.Reason)
+	reason := aws.ToString(in.Reason)
 	if reason == "" {
 		reason = "Task stopped by user"
 	}

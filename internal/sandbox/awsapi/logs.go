@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // CloudWatch Logs limits.
@@ -326,7 +328,7 @@ func (s *Server) logsGetLogEvents(in *getLogEventsInput) (any, *awsError) {
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	limit := int(deref(in.Limit))
+	limit := int(aws.ToInt64(in.Limit))
 	if limit == 0 {
 		limit = MaxLogEventsPerCall
 	}
@@ -343,7 +345,7 @@ func (s *Server) logsGetLogEvents(in *getLogEventsInput) (any, *awsError) {
 	}
 	n := len(ls.events)
 	dir, pos := byte('b'), n
-	if deref(in.StartFromHead) {
+	if aws.ToBool(in.StartFromHead) {
 		dir, pos = 'f', 0
 	}
 	if in.NextToken != nil {
@@ -393,7 +395,7 @@ func (s *Server) logsFilterLogEvents(in *filterLogEventsInput) (any, *awsError) 
 	if len(in.LogStreamNames) > 0 && in.LogStreamNamePrefix != nil {
 		return nil, clientError("InvalidParameterException", msgLogsNamesAndPrefix)
 	}
-	limit := int(deref(in.Limit))
+	limit := int(aws.ToInt64(in.Limit))
 	if limit == 0 {
 		limit = MaxLogEventsPerCall
 	}
@@ -406,7 +408,7 @@ func (s *Server) logsFilterLogEvents(in *filterLogEventsInput) (any, *awsError) 
 		}
 		offset = n
 	}
-	pattern := strings.TrimSpace(deref(in.FilterPattern))
+	pattern := strings.TrimSpace(aws.ToString(in.FilterPattern))
 	if len(pattern) >= 2 && pattern[0] == '"' && pattern[len(pattern)-1] == '"' {
 		pattern = pattern[1 : len(pattern)-1]
 	}

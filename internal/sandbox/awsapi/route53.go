@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // Route 53 limits and defaults.
@@ -393,8 +395,8 @@ func (s *Server) r53CreateHostedZone(req r53Request) ([]string, func() (*r53Answ
 	comment, private := "", false
 	if c := in.HostedZoneConfig; c != nil {
 		v.length(c.Comment, "hostedZoneConfig.comment", 0, 256)
-		comment = deref(c.Comment)
-		private = deref(v.boolean(c.PrivateZone, "hostedZoneConfig.privateZone"))
+		comment = aws.ToString(c.Comment)
+		private = aws.ToBool(v.boolean(c.PrivateZone, "hostedZoneConfig.privateZone"))
 	}
 	v.length(in.DelegationSetID, "delegationSetId", 0, 32)
 	if err := v.errCode(codeInvalidInput); err != nil {

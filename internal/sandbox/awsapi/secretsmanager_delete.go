@@ -2,6 +2,8 @@ package awsapi
 
 import (
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // --- DeleteSecret, RestoreSecret ---
@@ -12,7 +14,7 @@ func (s *Server) smDeleteSecret(in *deleteSecretInput) (any, *awsError) {
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	force := deref(in.ForceDeleteWithoutRecovery)
+	force := aws.ToBool(in.ForceDeleteWithoutRecovery)
 	if force && in.RecoveryWindowInDays != nil {
 		return nil, clientError("InvalidParameterException", msgSMForceAndWindow)
 	}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 func (s *Server) smDescribeSecret(in *secretIDInput) (any, *awsError) {
@@ -119,7 +121,7 @@ func (s *Server) smListSecrets(in *listSecretsInput) (any, *awsError) {
 	defer s.lockSM()()
 	var all []*smSecret
 	for _, sec := range s.sm.byName {
-		if sec.scheduled() && !deref(in.IncludePlannedDeletion) {
+		if sec.scheduled() && !aws.ToBool(in.IncludePlannedDeletion) {
 			continue
 		}
 		keep := true
@@ -135,7 +137,7 @@ func (s *Server) smListSecrets(in *listSecretsInput) (any, *awsError) {
 	}
 	less := func(a, b *smSecret) int {
 		var c int
-		switch deref(in.SortBy) {
+		switch aws.ToString(in.SortBy) {
 		case "name":
 			c = strings.Compare(a.name, b.name)
 		case "last-changed-date":
@@ -146,7 +148,7 @@ func (s *Server) smListSecrets(in *listSecretsInput) (any, *awsError) {
 		if c == 0 {
 			c = int(a.seq - b.seq)
 		}
-		if deref(in.SortOrder) == "desc" {
+		if aws.ToString(in.SortOrder) == "desc" {
 			c = -c
 		}
 		return c

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/uuid"
 )
 
@@ -30,7 +31,7 @@ func (s *Server) smCreateSecret(in *createSecretInput) (any, *awsError) {
 		return nil, clientError("InvalidParameterException", msgSMBothValues)
 	}
 	hasValue := in.SecretString != nil || in.SecretBinary != nil
-	token := deref(in.ClientRequestToken)
+	token := aws.ToString(in.ClientRequestToken)
 	if token == "" {
 		token = uuid.NewString()
 	}
@@ -52,7 +53,7 @@ func (s *Server) smCreateSecret(in *createSecretInput) (any, *awsError) {
 	now := s.now()
 	st.seq++
 	sec := &smSecret{
-		seq: st.seq, name: name, description: deref(in.Description), kmsKeyID: deref(in.KmsKeyID),
+		seq: st.seq, name: name, description: aws.ToString(in.Description), kmsKeyID: aws.ToString(in.KmsKeyID),
 		arn:     "arn:aws:secretsmanager:" + s.region + ":" + s.accountID + ":secret:" + name + "-" + randomSuffix(),
 		created: now, lastChanged: now,
 	}
@@ -116,7 +117,7 @@ func (s *Server) smPutSecretValue(in *putSecretValueInput) (any, *awsError) {
 	if err != nil {
 		return nil, err
 	}
-	ver, err := s.putVersion(sec, deref(in.ClientRequestToken), in.SecretString, in.SecretBinary, in.VersionStages)
+	ver, err := s.putVersion(sec, aws.ToString(in.ClientRequestToken), in.SecretString, in.SecretBinary, in.VersionStages)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +144,7 @@ func (s *Server) smUpdateSecret(in *updateSecretInput) (any, *awsError) {
 	}
 	out := versionOut{ARN: sec.arn, Name: sec.name}
 	if in.SecretString != nil || in.SecretBinary != nil {
-		ver, err := s.putVersion(sec, deref(in.ClientRequestToken), in.SecretString, in.SecretBinary, nil)
+		ver, err := s.putVersion(sec, aws.ToString(in.ClientRequestToken), in.SecretString, in.SecretBinary, nil)
 		if err != nil {
 			return nil, err
 		}

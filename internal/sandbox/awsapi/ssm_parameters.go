@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // --- PutParameter ---
@@ -45,16 +47,16 @@ func (s *Server) ssmPutParameter(in *putParameterInput) (any, *awsError) {
 			"Parameter name: the maximum length of a parameter name is %d characters, including the %d characters of the ARN prefix %q.",
 			MaxParameterNameARNLength, len(s.parameterARN("")), s.parameterARN("")))
 	}
-	overwrite := deref(in.Overwrite)
+	overwrite := aws.ToBool(in.Overwrite)
 	if len(in.Tags) > 0 && overwrite {
 		return nil, clientError("ValidationException", msgSSMTagsOverwrite)
 	}
-	dataType := deref(in.DataType)
+	dataType := aws.ToString(in.DataType)
 	if dataType != "" && !slices.Contains(ssmDataTypes, dataType) {
 		return nil, clientError("ValidationException", "The following data type is not supported: "+dataType+" (Data type names are all lowercase.)")
 	}
 	var pattern *regexp.Regexp
-	if ap := deref(in.AllowedPattern); ap != "" {
+	if ap := aws.ToString(in.AllowedPattern); ap != "" {
 		var err error
 		if pattern, err = regexp.Compile(ap); err != nil {
 			return nil, clientError("InvalidAllowedPatternException", "The allowed pattern "+ap+" is not a valid regular expression.")
@@ -72,7 +74,7 @@ func (s *Server) ssmPutParameter(in *putParameterInput) (any, *awsError) {
 	if p != nil && !overwrite {
 		return nil, clientError("ParameterAlreadyExists", msgSSMAlreadyExists)
 	}
-	typ := deref(in.Type)
+	typ := aws.ToString(in.Type)
 	switch {
 	case p == nil && typ == "":
 		return nil, clientError("ValidationException", msgSSMTypeRequired)
@@ -87,19 +89,19 @@ func (s *Server) ssmPutParameter(in *putParameterInput) (any, *awsError) {
 		if p != nil && p.keyID != "" {
 			keyID = p.keyID
 		}
-		if k := deref(in.KeyID); k != "" {
+		if k := aws.ToString(in.KeyID); k != "" {
 			if !kmsKeyFormat.MatchString(k) {
 				return nil, clientError("InvalidKeyId", "Invalid keyId "+k)
 			}
 			keyID = k
 		}
-	} else if deref(in.KeyID) != "" {
+	} else if aws.ToString(in.KeyID) != "" {
 		return nil, clientError("ValidationException", msgSSMKeyIDNotSecure)
 	}
 
 	size := len(*in.Value)
 	tier := TierStandard
-	switch deref(in.Tier) {
+	switch aws.ToString(in.Tier) {
 	case "":
 		if p != nil {
 			tier = p.tier
@@ -168,7 +170,7 @@ func (s *Server) ssmGetParameter(in *getParameterInput) (any, *awsError) {
 	}
 	return struct {
 		Parameter parameterJSON `json:"Parameter"`
-	}{s.parameterOut(p, deref(in.WithDecryption))}, nil
+	}{s.parameterOut(p, aws.ToBool(in.WithDecryption))}, nil
 }
 
 func validateNames(v *validation, names []string) {
@@ -214,7 +216,7 @@ func (s *Server) ssmGetParameters(in *namesInput) (any, *awsError) {
 			out.InvalidParameters = append(out.InvalidParameters, raw)
 			continue
 		}
-		out.Parameters = append(out.Parameters, s.parameterOut(p, deref(in.WithDecryption)))
+		out.Parameters = append(out.Parameters, s.parameterOut(p, aws.ToBool(in.WithDecryption)))
 	}
 	return out, nil
 }

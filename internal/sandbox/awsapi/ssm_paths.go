@@ -1,18 +1,17 @@
 package awsapi
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // sortedParams returns the parameters sorted by key. The caller holds mu.
 func (st *ssmStore) sortedParams() []*ssmParameter {
-	keys := make([]string, 0, len(st.params))
-	for k := range st.params {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(st.params))
 	out := make([]*ssmParameter, len(keys))
 	for i, k := range keys {
 		out[i] = st.params[k]
@@ -86,7 +85,7 @@ func (s *Server) ssmGetParametersByPath(in *getParametersByPathInput) (any, *aws
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	page, next, err := st.page("ssm-path:"+path, in.NextToken, limit, func(p *ssmParameter) bool {
-		return inPath(p, path, deref(in.Recursive)) && matchAll(filters, p)
+		return inPath(p, path, aws.ToBool(in.Recursive)) && matchAll(filters, p)
 	})
 	if err != nil {
 		return nil, err
@@ -96,7 +95,7 @@ func (s *Server) ssmGetParametersByPath(in *getParametersByPathInput) (any, *aws
 		NextToken  string          `json:"NextToken,omitempty"`
 	}{Parameters: []parameterJSON{}, NextToken: next}
 	for _, p := range page {
-		out.Parameters = append(out.Parameters, s.parameterOut(p, deref(in.WithDecryption)))
+		out.Parameters = append(out.Parameters, s.parameterOut(p, aws.ToBool(in.WithDecryption)))
 	}
 	return out, nil
 }
@@ -131,7 +130,7 @@ func (s *Server) ssmDescribeParameters(in *describeParametersInput) (any, *awsEr
 	if in.MaxResults != nil {
 		limit = int(*in.MaxResults)
 	}
-	shared := deref(in.Shared)
+	shared := aws.ToBool(in.Shared)
 	st := s.ssm
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -191,7 +190,7 @@ func compileFilters(in []parameterStringFilter, forPath bool) ([]paramFilter, *a
 	var out []paramFilter
 	for _, f := range in {
 		key := *f.Key
-		option := deref(f.Option)
+		option := aws.ToString(f.Option)
 		values := f.Values
 		badKey := clientError("InvalidFilterKey", "The following filter key is not valid: "+key+". Valid filter keys include: "+validKeys+".")
 		badOption := func(valid string) *awsError {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/uuid"
 )
 
@@ -224,7 +225,7 @@ func (s *Server) RecordSets(zoneID string) []RecordSetState {
 	for _, rs := range sets {
 		r := RecordSetState{
 			Name: escapeName(rs.name), Type: rs.typ, SetIdentifier: rs.setID, Weight: clonePtr(rs.weight),
-			Region: rs.region, Failover: rs.failover, TTL: deref(rs.ttl), Records: slices.Clone(rs.records),
+			Region: rs.region, Failover: rs.failover, TTL: aws.ToInt64(rs.ttl), Records: slices.Clone(rs.records),
 			HealthCheckID: rs.healthCheckID,
 		}
 		if a := rs.alias; a != nil {

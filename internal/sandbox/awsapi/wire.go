@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"encoding/base64"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,20 +51,7 @@ func (l tagList) set(key, value string) tagList {
 }
 
 func (l tagList) remove(keys []string) tagList {
-	out := l[:0]
-	for _, t := range l {
-		drop := false
-		for _, k := range keys {
-			if t.Key == k {
-				drop = true
-				break
-			}
-		}
-		if !drop {
-			out = append(out, t)
-		}
-	}
-	return out
+	return slices.DeleteFunc(l, func(t tagOut) bool { return slices.Contains(keys, t.Key) })
 }
 
 func (l tagList) clone() tagList {
@@ -106,12 +94,4 @@ func parsePageToken(kind, token string) (string, bool) {
 		return "", false
 	}
 	return key, true
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }

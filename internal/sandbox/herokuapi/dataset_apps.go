@@ -2,7 +2,8 @@ package herokuapi
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -199,12 +200,7 @@ func buildFormation(d *dataset, rec *appRecord, a *App, where string, errs *prob
 func buildConfigVars(rec *appRecord, a *App, where string, errs *problems) {
 	vars := make(map[string]*string, len(a.ConfigVars))
 	total := 0
-	names := make([]string, 0, len(a.ConfigVars))
-	for name := range a.ConfigVars {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(a.ConfigVars)) {
 		value := a.ConfigVars[name]
 		switch {
 		case !configVarNameRE.MatchString(name):

@@ -2,6 +2,7 @@ package herokuapi
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -58,14 +59,14 @@ func buildReleases(rec *appRecord, a *App, where string, errs *problems) {
 			App:            idName{ID: app.ID, Name: app.Name},
 			CreatedAt:      formatTime(at),
 			Description:    r.Description,
-			ID:             deriveID("release", app.ID, fmt.Sprint(r.Version)),
+			ID:             deriveID("release", app.ID, strconv.Itoa(r.Version)),
 			Status:         status,
 			UpdatedAt:      formatTime(at),
 			User:           app.Owner,
 			Version:        r.Version,
 		}
 		if strings.HasPrefix(r.Description, "Deploy ") {
-			rel.Slug = &idOnly{ID: deriveID("slug", app.ID, fmt.Sprint(r.Version))}
+			rel.Slug = &idOnly{ID: deriveID("slug", app.ID, strconv.Itoa(r.Version))}
 			rec.slugs[strings.ToLower(rel.Slug.ID)] = buildSlug(rec, a, rel.Slug.ID, r.Description, at)
 		}
 		out = append(out, rel)
@@ -110,7 +111,7 @@ func buildReleases(rec *appRecord, a *App, where string, errs *problems) {
 		rec.teamApp.Space = &teamSpaceJSON{ID: app.Space.ID, Name: app.Space.Name}
 	}
 	rec.releases = newList(out, byID[releaseJSON](func(r *releaseJSON) string { return r.ID }),
-		sortField[releaseJSON]{name: "version", key: func(r *releaseJSON) string { return fmt.Sprint(r.Version) }, numeric: true})
+		sortField[releaseJSON]{name: "version", key: func(r *releaseJSON) string { return strconv.Itoa(r.Version) }, numeric: true})
 }
 
 // buildSlug describes the slug of a "Deploy <commit>" release: its process

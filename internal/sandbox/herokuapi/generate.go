@@ -2,6 +2,7 @@ package herokuapi
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -41,8 +42,8 @@ func GenerateApps(n int, prefix string) []App {
 				"SECRET_KEY_BASE": new("fake" + h + h),
 				"APP_ENV":         new("production"),
 				"LOG_LEVEL":       new([]string{"info", "debug", "warn"}[i%3]),
-				"WEB_CONCURRENCY": new(fmt.Sprint(2 + i%3)),
-				"SENTRY_DSN":      new("https://fake" + h[:16] + "@sentry.example.invalid/" + fmt.Sprint(1000+i)),
+				"WEB_CONCURRENCY": new(strconv.Itoa(2 + i%3)),
+				"SENTRY_DSN":      new("https://fake" + h[:16] + "@sentry.example.invalid/" + strconv.Itoa(1000+i)),
 				"S3_BUCKET":       new(name + "-assets"),
 				"API_TIMEOUT_MS":  new("5000"),
 				"FEATURE_FLAGS":   new(""),
@@ -78,7 +79,7 @@ func GenerateApps(n int, prefix string) []App {
 		}
 		releases := 2 + i%5
 		for v := 1; v <= releases; v++ {
-			desc := "Deploy " + deriveHex(7, "deploy", name, fmt.Sprint(v))
+			desc := "Deploy " + deriveHex(7, "deploy", name, strconv.Itoa(v))
 			if v == 1 {
 				desc = "Initial release"
 			}
