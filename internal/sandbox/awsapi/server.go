@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
