@@ -11,10 +11,11 @@
 //	var nf *types.ParameterNotFound
 //	errors.As(err, &nf) // true
 //
-// Services are separate files (ssm.go, secretsmanager.go, route53*.go)
-// sharing the router, the SigV4 check, the quotas and the injected
-// failures. ECS (ecs.go, ecs_run.go) and CloudWatch Logs (logs.go) join
-// them the same way: AWS JSON 1.1 with the targets
+// Services are separate files (ssm*.go, secretsmanager*.go, route53*.go)
+// sharing the router (one generic register per operation), the SigV4
+// check, the quotas and the injected failures. ECS (ecs*.go) and
+// CloudWatch Logs (logs.go) join them the same way: AWS JSON 1.1 with the
+// targets
 // "AmazonEC2ContainerServiceV20141113.<Operation>" (signing name ecs) and
 // "Logs_20140328.<Operation>" (signing name logs). A task runs its first
 // essential container's command as a local process whose environment is
