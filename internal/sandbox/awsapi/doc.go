@@ -11,10 +11,11 @@
 //	var nf *types.ParameterNotFound
 //	errors.As(err, &nf) // true
 //
-// Services are separate files (ssm.go, secretsmanager.go, route53*.go)
-// sharing the router, the SigV4 check, the quotas and the injected
-// failures. ECS (ecs.go, ecs_run.go) and CloudWatch Logs (logs.go) join
-// them the same way: AWS JSON 1.1 with the targets
+// Services are separate files (ssm*.go, secretsmanager*.go, route53*.go)
+// sharing the router (one generic register per operation), the SigV4
+// check, the quotas and the injected failures. ECS (ecs*.go) and
+// CloudWatch Logs (logs.go) join them the same way: AWS JSON 1.1 with the
+// targets
 // "AmazonEC2ContainerServiceV20141113.<Operation>" (signing name ecs) and
 // "Logs_20140328.<Operation>" (signing name logs). A task runs its first
 // essential container's command as a local process whose environment is
@@ -134,7 +135,7 @@
 //     for deletion.", and CreateSecret with the name is InvalidRequestException
 //     "You can't create this secret because a secret with this name is
 //     already scheduled for deletion.". RestoreSecret cancels it. When the
-//     window ends by Options.Now the secret is gone and the name free.
+//     window ends by Options.Clock the secret is gone and the name free.
 //     A forced deletion is immediate, and forcing the deletion of a missing
 //     secret succeeds, as in AWS.
 //   - ListSecrets: MaxResults 1-100 (default 100), opaque NextToken
@@ -234,7 +235,7 @@
 //     with a customization (message "ChangeBatch errors occurred"; the aws
 //     CLI then shows no code).
 //   - GetChange: PENDING until Options.Route53SyncDelay (SetRoute53SyncDelay)
-//     has passed since the submission by Options.Now, then INSYNC; the
+//     has passed since the submission by Options.Clock, then INSYNC; the
 //     answer that submits a change always says PENDING, as Route 53's does.
 //     Unknown IDs are NoSuchChange (404).
 //

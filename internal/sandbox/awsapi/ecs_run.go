@@ -10,6 +10,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // inheritedEnv are the only variables of the sandbox's own environment a
@@ -49,7 +51,7 @@ func (s *Server) runTask(t *ecsTask) {
 
 	cmd := exec.Command(t.command[0], t.command[1:]...)
 	cmd.Env = env
-	if wd := deref(t.container.WorkingDirectory); wd != "" {
+	if wd := aws.ToString(t.container.WorkingDirectory); wd != "" {
 		cmd.Dir = wd
 	}
 	setProcessGroup(cmd)
@@ -190,12 +192,12 @@ func (s *Server) resolveTaskEnv(t *ecsTask) (env []string, reason string) {
 		env = append(env, k+"="+v)
 	}
 	for _, sec := range t.container.Secrets {
-		value, problem := s.resolveTaskSecret(deref(sec.ValueFrom))
+		value, problem := s.resolveTaskSecret(aws.ToString(sec.ValueFrom))
 		if problem != "" {
 			return nil, "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: " + problem
 		}
-		resolved[deref(sec.Name)] = value
-		env = append(env, deref(sec.Name)+"="+value)
+		resolved[aws.ToString(sec.Name)] = value
+		env = append(env, aws.ToString(sec.Name)+"="+value)
 	}
 	st := s.ecs
 	st.mu.Lock()
@@ -276,13 +278,13 @@ func (s *Server) resolveTaskSecret(valueFrom string) (string, string) {
 // output is dropped (empty group).
 func (s *Server) prepareTaskLogs(t *ecsTask) (group, stream, reason string) {
 	lc := t.container.LogConfiguration
-	if lc == nil || deref(lc.LogDriver) != "awslogs" {
+	if lc == nil || aws.ToString(lc.LogDriver) != "awslogs" {
 		return "", "", ""
 	}
 	group = lc.Options["awslogs-group"]
 	stream = t.id
 	if prefix := lc.Options["awslogs-stream-prefix"]; prefix != "" {
-		stream = prefix + "/" + deref(t.container.Name) + "/" + t.id
+		stream = prefix + "/" + aws.ToString(t.container.Name) + "/" + t.id
 	}
 	st := s.logs
 	st.mu.Lock()

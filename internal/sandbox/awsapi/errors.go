@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -115,10 +117,8 @@ func (v *validation) enum(value *string, member string, allowed ...string) {
 	if value == nil {
 		return
 	}
-	for _, a := range allowed {
-		if *value == a {
-			return
-		}
+	if slices.Contains(allowed, *value) {
+		return
 	}
 	v.add(value, member, "Member must satisfy enum value set: ["+strings.Join(allowed, ", ")+"]")
 }
@@ -128,7 +128,7 @@ func (v *validation) intRange(value *int64, member string, minV, maxV int64) {
 	if value == nil {
 		return
 	}
-	s := fmt.Sprint(*value)
+	s := strconv.FormatInt(*value, 10)
 	if *value < minV {
 		v.add(&s, member, fmt.Sprintf("Member must have value greater than or equal to %d", minV))
 	}

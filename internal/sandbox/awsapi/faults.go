@@ -3,6 +3,7 @@ package awsapi
 import (
 	"net/http"
 	"strings"
+	"time"
 )
 
 // faultState holds the injected failures. The Server's mu guards it.
@@ -90,6 +91,29 @@ func (s *Server) FailRoute53Changes(n int, code string, status int) {
 	defer s.mu.Unlock()
 	s.faults.changesN = max(n, 0)
 	s.faults.changes = nameFault{code: code, status: status}
+}
+
+// FailNextTaskStart makes the tasks of the next n RunTask calls go from
+// PROVISIONING to STOPPED without running, with stopCode TaskFailedToStart
+// and the stoppedReason reason, for example "CannotPullContainerError:
+// pull image manifest has been retried 5 time(s): ...". n <= 0 cancels.
+func (s *Server) FailNextTaskStart(n int, reason string) {
+	st := s.ecs
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.failN = max(n, 0)
+	st.failReason = reason
+}
+
+// KillTaskAfter makes the next task whose process starts be killed with
+// SIGKILL d after its start: its container exits with 137 and the task
+// stops with EssentialContainerExited, as ECS reports an out-of-memory
+// kill. d <= 0 cancels.
+func (s *Server) KillTaskAfter(d time.Duration) {
+	st := s.ecs
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.killAfter = max(d, 0)
 }
 
 // ClearFaults cancels every injected failure: FailNext, FailWrite,

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // CloudWatch Logs limits.
@@ -64,22 +66,16 @@ func newLogsStore() *logsStore {
 }
 
 func (s *Server) registerLogs() {
-	group := func(n *string) []string {
-		if n == nil {
-			return nil
-		}
-		return []string{*n}
-	}
-	s.register(logsService, "CreateLogGroup", QuotaLogs, true,
-		handle(func(in *createLogGroupInput) []string { return group(in.LogGroupName) }, s.logsCreateLogGroup))
-	s.register(logsService, "CreateLogStream", QuotaLogs, true,
-		handle(func(in *createLogStreamInput) []string { return group(in.LogGroupName) }, s.logsCreateLogStream))
-	s.register(logsService, "PutLogEvents", QuotaLogs, true,
-		handle(func(in *putLogEventsInput) []string { return group(in.LogGroupName) }, s.logsPutLogEvents))
-	s.register(logsService, "GetLogEvents", QuotaLogs, false,
-		handle(func(in *getLogEventsInput) []string { return group(in.LogGroupName) }, s.logsGetLogEvents))
-	s.register(logsService, "FilterLogEvents", QuotaLogs, false,
-		handle(func(in *filterLogEventsInput) []string { return group(in.LogGroupName) }, s.logsFilterLogEvents))
+	register(s, logsService, "CreateLogGroup", QuotaLogs, true,
+		named(func(in *createLogGroupInput) *string { return in.LogGroupName }), s.logsCreateLogGroup)
+	register(s, logsService, "CreateLogStream", QuotaLogs, true,
+		named(func(in *createLogStreamInput) *string { return in.LogGroupName }), s.logsCreateLogStream)
+	register(s, logsService, "PutLogEvents", QuotaLogs, true,
+		named(func(in *putLogEventsInput) *string { return in.LogGroupName }), s.logsPutLogEvents)
+	register(s, logsService, "GetLogEvents", QuotaLogs, false,
+		named(func(in *getLogEventsInput) *string { return in.LogGroupName }), s.logsGetLogEvents)
+	register(s, logsService, "FilterLogEvents", QuotaLogs, false,
+		named(func(in *filterLogEventsInput) *string { return in.LogGroupName }), s.logsFilterLogEvents)
 }
 
 func (s *Server) logGroupARN(name string) string {
@@ -332,7 +328,7 @@ func (s *Server) logsGetLogEvents(in *getLogEventsInput) (any, *awsError) {
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	limit := int(deref(in.Limit))
+	limit := int(aws.ToInt64(in.Limit))
 	if limit == 0 {
 		limit = MaxLogEventsPerCall
 	}
@@ -349,7 +345,7 @@ func (s *Server) logsGetLogEvents(in *getLogEventsInput) (any, *awsError) {
 	}
 	n := len(ls.events)
 	dir, pos := byte('b'), n
-	if deref(in.StartFromHead) {
+	if aws.ToBool(in.StartFromHead) {
 		dir, pos = 'f', 0
 	}
 	if in.NextToken != nil {
@@ -399,7 +395,7 @@ func (s *Server) logsFilterLogEvents(in *filterLogEventsInput) (any, *awsError) 
 	if len(in.LogStreamNames) > 0 && in.LogStreamNamePrefix != nil {
 		return nil, clientError("InvalidParameterException", msgLogsNamesAndPrefix)
 	}
-	limit := int(deref(in.Limit))
+	limit := int(aws.ToInt64(in.Limit))
 	if limit == 0 {
 		limit = MaxLogEventsPerCall
 	}
@@ -412,7 +408,7 @@ func (s *Server) logsFilterLogEvents(in *filterLogEventsInput) (any, *awsError) 
 		}
 		offset = n
 	}
-	pattern := strings.TrimSpace(deref(in.FilterPattern))
+	pattern := strings.TrimSpace(aws.ToString(in.FilterPattern))
 	if len(pattern) >= 2 && pattern[0] == '"' && pattern[len(pattern)-1] == '"' {
 		pattern = pattern[1 : len(pattern)-1]
 	}

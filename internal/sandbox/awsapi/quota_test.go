@@ -14,6 +14,8 @@ import (
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 // TestPutParameterQuota: an unpaced loop of 30 PutParameter calls at the
@@ -58,12 +60,12 @@ func TestPutParameterQuota(t *testing.T) {
 // one a little faster is.
 func TestPutParameterPaced(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	_, url := Start(t, Options{Now: clock.Now})
+	clk := clock.NewFake()
+	_, url := Start(t, Options{Clock: clk})
 	c := ssmClient(t, url, false)
 	for i := range 30 {
 		must[*ssm.PutParameterOutput](t)(put(t, c, fmt.Sprintf("/paced/P%02d", i), "v"))
-		clock.Advance(time.Second / 3)
+		clk.Advance(time.Second / 3)
 	}
 	throttled := 0
 	for i := range 30 {
@@ -71,7 +73,7 @@ func TestPutParameterPaced(t *testing.T) {
 			wantErr[*ssmtypes.ThrottlingException](t, err)
 			throttled++
 		}
-		clock.Advance(time.Second / 4)
+		clk.Advance(time.Second / 4)
 	}
 	if throttled == 0 {
 		t.Error("4/s against a 3/s quota was never throttled")
@@ -80,8 +82,8 @@ func TestPutParameterPaced(t *testing.T) {
 
 func TestQuotaSettings(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	srv, url := Start(t, Options{Now: clock.Now, SSMGetTPS: 1, SSMGetBurst: 2, SecretsWriteTPS: 1, SSMDeleteTPS: 1})
+	clk := clock.NewFake()
+	srv, url := Start(t, Options{Clock: clk, SSMGetTPS: 1, SSMGetBurst: 2, SecretsWriteTPS: 1, SSMDeleteTPS: 1})
 	c, sm := ssmClient(t, url, false), smClient(t, url, false)
 	get := func() error {
 		_, err := c.DescribeParameters(ctx, &ssm.DescribeParametersInput{})
@@ -93,7 +95,7 @@ func TestQuotaSettings(t *testing.T) {
 		}
 	}
 	wantErr[*ssmtypes.ThrottlingException](t, get())
-	clock.Advance(time.Second)
+	clk.Advance(time.Second)
 	if err := get(); err != nil {
 		t.Fatal(err)
 	}

@@ -11,12 +11,15 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // Route 53 limits and defaults.
 const (
-	// DefaultRoute53TPS is the request rate shared by all Route 53 calls
-	// (FACTS: "historically 5 requests/s per account").
+	// DefaultRoute53TPS is the request rate shared by all Route 53 API
+	// calls: five requests per second per AWS account
+	// (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html).
 	DefaultRoute53TPS = 5
 	// MaxHostedZones is the default hosted-zone quota of an account; one
 	// more is TooManyHostedZones.
@@ -392,8 +395,8 @@ func (s *Server) r53CreateHostedZone(req r53Request) ([]string, func() (*r53Answ
 	comment, private := "", false
 	if c := in.HostedZoneConfig; c != nil {
 		v.length(c.Comment, "hostedZoneConfig.comment", 0, 256)
-		comment = deref(c.Comment)
-		private = deref(v.boolean(c.PrivateZone, "hostedZoneConfig.privateZone"))
+		comment = aws.ToString(c.Comment)
+		private = aws.ToBool(v.boolean(c.PrivateZone, "hostedZoneConfig.privateZone"))
 	}
 	v.length(in.DelegationSetID, "delegationSetId", 0, 32)
 	if err := v.errCode(codeInvalidInput); err != nil {

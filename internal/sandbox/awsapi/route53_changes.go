@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // r53ChangeIn is one validated change of a batch.
@@ -79,12 +81,12 @@ func parseChangeBatch(in *xmlChangeRRSetsRequest) ([]r53ChangeIn, string, *awsEr
 		v.required(typ, p+"type")
 		v.enum(typ, p+"type", r53Types...)
 		v.length(setID, p+"setIdentifier", 1, 128)
-		rs := &rrSet{typ: deref(typ), setID: deref(setID), healthCheckID: deref(trimmed(rsIn.HealthCheckID))}
+		rs := &rrSet{typ: aws.ToString(typ), setID: aws.ToString(setID), healthCheckID: aws.ToString(trimmed(rsIn.HealthCheckID))}
 		rs.weight = v.long(rsIn.Weight, p+"weight", 0, 255)
 		region, failover := trimmed(rsIn.Region), trimmed(rsIn.Failover)
 		v.enum(region, p+"region", r53Regions...)
 		v.enum(failover, p+"failover", "PRIMARY", "SECONDARY")
-		rs.region, rs.failover = deref(region), deref(failover)
+		rs.region, rs.failover = aws.ToString(region), aws.ToString(failover)
 		rs.multiValue = v.boolean(rsIn.MultiValueAnswer, p+"multiValueAnswer")
 		if g := rsIn.GeoLocation; g != nil {
 			geo := xmlGeo{ContinentCode: strings.TrimSpace(g.ContinentCode), CountryCode: strings.TrimSpace(g.CountryCode), SubdivisionCode: strings.TrimSpace(g.SubdivisionCode)}
@@ -104,7 +106,7 @@ func parseChangeBatch(in *xmlChangeRRSetsRequest) ([]r53ChangeIn, string, *awsEr
 				val := trimmed(r.Value)
 				v.required(val, vp)
 				v.length(val, vp, 0, 4000)
-				rs.records = append(rs.records, deref(val))
+				rs.records = append(rs.records, aws.ToString(val))
 			}
 		}
 		if a := rsIn.AliasTarget; a != nil {
@@ -117,11 +119,11 @@ func parseChangeBatch(in *xmlChangeRRSetsRequest) ([]r53ChangeIn, string, *awsEr
 				v.add(nil, p+"aliasTarget.evaluateTargetHealth", "Member must not be null")
 			}
 			evaluate := v.boolean(a.EvaluateTargetHealth, p+"aliasTarget.evaluateTargetHealth")
-			rs.alias = &rrAlias{zoneID: bareID(deref(zoneID)), dnsName: deref(dnsName), evaluate: deref(evaluate)}
+			rs.alias = &rrAlias{zoneID: bareID(aws.ToString(zoneID)), dnsName: aws.ToString(dnsName), evaluate: aws.ToBool(evaluate)}
 		}
 		v.length(trimmed(rsIn.HealthCheckID), p+"healthCheckId", 0, 64)
 		v.length(trimmed(rsIn.TrafficPolicyInstanceID), p+"trafficPolicyInstanceId", 1, 36)
-		changes = append(changes, r53ChangeIn{action: deref(action), set: rs, in: rsIn, rawName: deref(name)})
+		changes = append(changes, r53ChangeIn{action: aws.ToString(action), set: rs, in: rsIn, rawName: aws.ToString(name)})
 	}
 	if err := v.errCode(codeInvalidInput); err != nil {
 		return nil, "", err
@@ -160,7 +162,7 @@ func parseChangeBatch(in *xmlChangeRRSetsRequest) ([]r53ChangeIn, string, *awsEr
 	case chars > MaxChangeBatchValueChars:
 		return nil, "", invalidChangeBatch(msgR53CharsLimit)
 	}
-	return changes, deref(cb.Comment), nil
+	return changes, aws.ToString(cb.Comment), nil
 }
 
 // checkChangeShape applies Route 53's rules on which members a record set

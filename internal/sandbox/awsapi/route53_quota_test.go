@@ -13,16 +13,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 // clockRetryer is the SDK's standard retryer (its retryable and throttle
 // classification untouched) whose backoff advances the sandbox clock by
 // step instead of sleeping.
-func clockRetryer(clock *fakeClock, step time.Duration) func() aws.Retryer {
+func clockRetryer(clk *clock.Fake, step time.Duration) func() aws.Retryer {
 	return func() aws.Retryer {
 		return retry.NewStandard(func(o *retry.StandardOptions) {
 			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) {
-				clock.Advance(step)
+				clk.Advance(step)
 				return 0, nil
 			})
 		})
@@ -43,8 +45,8 @@ func wantRetryable(t testing.TB, err error) {
 
 func TestRoute53PriorRequestNotComplete(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	srv, url := Start(t, unlimited(Options{Now: clock.Now, Route53SyncDelay: 30 * time.Second, Route53PriorRequestNotComplete: true}))
+	clk := clock.NewFake()
+	srv, url := Start(t, unlimited(Options{Clock: clk, Route53SyncDelay: 30 * time.Second, Route53PriorRequestNotComplete: true}))
 	c := r53Client(t, url, false)
 	zoneID := srv.CreateZone("acme.com")
 	otherID := srv.CreateZone("example.org")
@@ -69,14 +71,14 @@ func TestRoute53PriorRequestNotComplete(t *testing.T) {
 	if err := create(c, otherID, "b.example.org"); err != nil {
 		t.Fatal(err)
 	}
-	clock.Advance(30 * time.Second)
+	clk.Advance(30 * time.Second)
 	if err := create(c, zoneID, "b.acme.com"); err != nil {
 		t.Fatal(err)
 	}
 
 	// The SDK's standard retryer retries until the change is INSYNC.
 	cfg := sdkConfig(t, true)
-	cfg.Retryer = clockRetryer(clock, 20*time.Second)
+	cfg.Retryer = clockRetryer(clk, 20*time.Second)
 	retrying := route53.NewFromConfig(cfg, func(o *route53.Options) { o.BaseEndpoint = aws.String(url) })
 	srv.ResetRequests()
 	if err := create(retrying, zoneID, "c.acme.com"); err != nil {
@@ -107,8 +109,8 @@ func TestRoute53PriorRequestNotComplete(t *testing.T) {
 
 func TestRoute53Throttling(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	srv, url := Start(t, Options{Now: clock.Now})
+	clk := clock.NewFake()
+	srv, url := Start(t, Options{Clock: clk})
 	c := r53Client(t, url, false)
 	zoneID := srv.CreateZone("acme.com") // no quota
 	list := func(c *route53.Client) error {
@@ -133,14 +135,14 @@ func TestRoute53Throttling(t *testing.T) {
 	if _, err := ssmClient(t, url, false).DescribeParameters(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	clock.Advance(time.Second / DefaultRoute53TPS)
+	clk.Advance(time.Second / DefaultRoute53TPS)
 	if err := list(c); err != nil {
 		t.Fatalf("after a refill: %v", err)
 	}
 
 	// With its standard retryer the SDK waits out the throttling.
 	cfg := sdkConfig(t, true)
-	cfg.Retryer = clockRetryer(clock, time.Second)
+	cfg.Retryer = clockRetryer(clk, time.Second)
 	retrying := route53.NewFromConfig(cfg, func(o *route53.Options) { o.BaseEndpoint = aws.String(url) })
 	var wg sync.WaitGroup
 	errs := make(chan error, 10)
@@ -361,8 +363,8 @@ func TestRoute53Protocol(t *testing.T) {
 
 func TestRoute53RequestLog(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	srv, c := startR53(t, Options{Now: clock.Now})
+	clk := clock.NewFake()
+	srv, c := startR53(t, Options{Clock: clk})
 	created := createZone(t, c, "acme.com")
 	zoneID := strings.TrimPrefix(aws.ToString(created.HostedZone.Id), "/hostedzone/")
 	changeID := strings.TrimPrefix(aws.ToString(created.ChangeInfo.Id), "/change/")
@@ -381,7 +383,7 @@ func TestRoute53RequestLog(t *testing.T) {
 		t.Fatalf("log = %+v", log)
 	}
 	for i, w := range want {
-		w.Attempt, w.At = 1, clock.Now()
+		w.Attempt, w.At = 1, clk.Now()
 		if g := log[i]; g.Service != w.Service || g.Operation != w.Operation || g.Name != w.Name || g.Status != w.Status ||
 			g.ErrorCode != w.ErrorCode || g.Attempt != w.Attempt || !g.At.Equal(w.At) {
 			t.Errorf("log[%d] = %+v, want %+v", i, g, w)

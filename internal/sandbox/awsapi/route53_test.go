@@ -14,6 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
+	"github.com/google/uuid"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 func r53Client(t testing.TB, url string, retry bool) *route53.Client {
@@ -30,7 +33,7 @@ func startR53(t *testing.T, opts Options) (*Server, *route53.Client) {
 
 func createZone(t testing.TB, c *route53.Client, name string) *route53.CreateHostedZoneOutput {
 	t.Helper()
-	out, err := c.CreateHostedZone(ctx, &route53.CreateHostedZoneInput{Name: aws.String(name), CallerReference: aws.String(newUUID())})
+	out, err := c.CreateHostedZone(ctx, &route53.CreateHostedZoneInput{Name: aws.String(name), CallerReference: aws.String(uuid.NewString())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,8 +146,8 @@ func rawR53(t testing.TB, method, url, auth, body string) (int, http.Header, xml
 
 func TestRoute53HostedZones(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	srv, c := startR53(t, Options{Now: clock.Now})
+	clk := clock.NewFake()
+	srv, c := startR53(t, Options{Clock: clk})
 
 	out, err := c.CreateHostedZone(ctx, &route53.CreateHostedZoneInput{
 		Name: aws.String("Acme.COM"), CallerReference: aws.String("ref-1"),
@@ -164,7 +167,7 @@ func TestRoute53HostedZones(t *testing.T) {
 		t.Errorf("Location = %q", aws.ToString(out.Location))
 	}
 	if !strings.HasPrefix(aws.ToString(out.ChangeInfo.Id), "/change/C") || out.ChangeInfo.Status != types.ChangeStatusPending ||
-		!out.ChangeInfo.SubmittedAt.Equal(clock.Now()) {
+		!out.ChangeInfo.SubmittedAt.Equal(clk.Now()) {
 		t.Errorf("ChangeInfo = %+v", out.ChangeInfo)
 	}
 	ns := out.DelegationSet.NameServers
@@ -747,18 +750,18 @@ func TestRoute53WeightedPair(t *testing.T) {
 }
 
 // TestRoute53ChangeSync: a change is PENDING until Route53SyncDelay has
-// passed on Options.Now, then INSYNC.
+// passed on Options.Clock, then INSYNC.
 func TestRoute53ChangeSync(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	srv, c := startR53(t, Options{Now: clock.Now, Route53SyncDelay: time.Minute})
+	clk := clock.NewFake()
+	srv, c := startR53(t, Options{Clock: clk, Route53SyncDelay: time.Minute})
 	zoneID := srv.CreateZone("acme.com")
 	out := must[*route53.ChangeResourceRecordSetsOutput](t)(c.ChangeResourceRecordSets(ctx, &route53.ChangeResourceRecordSetsInput{
 		HostedZoneId: aws.String(zoneID), ChangeBatch: &types.ChangeBatch{Comment: aws.String("cutover step 1"),
 			Changes: []types.Change{change(types.ChangeActionCreate, rr("a.acme.com", types.RRTypeA, 60, "192.0.2.1"))}},
 	}))
 	id := out.ChangeInfo.Id
-	if out.ChangeInfo.Status != types.ChangeStatusPending || !out.ChangeInfo.SubmittedAt.Equal(clock.Now()) || aws.ToString(out.ChangeInfo.Comment) != "cutover step 1" {
+	if out.ChangeInfo.Status != types.ChangeStatusPending || !out.ChangeInfo.SubmittedAt.Equal(clk.Now()) || aws.ToString(out.ChangeInfo.Comment) != "cutover step 1" {
 		t.Errorf("ChangeInfo = %+v", out.ChangeInfo)
 	}
 	status := func() types.ChangeStatus {
@@ -771,11 +774,11 @@ func TestRoute53ChangeSync(t *testing.T) {
 	if s := status(); s != types.ChangeStatusPending {
 		t.Errorf("at once: %s", s)
 	}
-	clock.Advance(time.Minute - time.Millisecond)
+	clk.Advance(time.Minute - time.Millisecond)
 	if s := status(); s != types.ChangeStatusPending {
 		t.Errorf("after 59.999s: %s", s)
 	}
-	clock.Advance(time.Millisecond)
+	clk.Advance(time.Millisecond)
 	if s := status(); s != types.ChangeStatusInsync {
 		t.Errorf("after 60s: %s", s)
 	}

@@ -55,10 +55,13 @@ type operation struct {
 	prepare func(body []byte) (names []string, run func() (any, *awsError), err *awsError)
 }
 
-// handle is the generic half of an operation: decoding into In, naming and
-// running.
-func handle[In any](names func(*In) []string, run func(*In) (any, *awsError)) func([]byte) ([]string, func() (any, *awsError), *awsError) {
-	return func(body []byte) ([]string, func() (any, *awsError), *awsError) {
+// register adds the operation svc.name. Its body decodes into a fresh In
+// (see decodeInput), names reports what the call touches (nil: nothing)
+// and run answers it; routing, auth, quotas and faults are serveJSON's.
+func register[In any](s *Server, svc *awsService, name string, quota Quota, write bool,
+	names func(*In) []string, run func(*In) (any, *awsError),
+) {
+	prepare := func(body []byte) ([]string, func() (any, *awsError), *awsError) {
 		in := new(In)
 		if err := decodeInput(body, in); err != nil {
 			return nil, nil, err
@@ -69,12 +72,18 @@ func handle[In any](names func(*In) []string, run func(*In) (any, *awsError)) fu
 		}
 		return n, func() (any, *awsError) { return run(in) }, nil
 	}
+	s.targets[svc.targetPrefix+"."+name] = &operation{service: svc, name: name, quota: quota, write: write, prepare: prepare}
 }
 
-func (s *Server) register(svc *awsService, name string, quota Quota, write bool,
-	prepare func([]byte) ([]string, func() (any, *awsError), *awsError),
-) {
-	s.targets[svc.targetPrefix+"."+name] = &operation{service: svc, name: name, quota: quota, write: write, prepare: prepare}
+// named is the names function of an input that touches the one thing its
+// member names, or nothing when the member is absent.
+func named[In any](member func(*In) *string) func(*In) []string {
+	return func(in *In) []string {
+		if p := member(in); p != nil {
+			return []string{*p}
+		}
+		return nil
+	}
 }
 
 // decodeInput decodes an AWS JSON request body. An empty body counts as {}.

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 var secretARN = regexp.MustCompile(`^arn:aws:secretsmanager:us-east-1:123456789012:secret:(.+)-[A-Za-z0-9]{6}$`)
@@ -25,8 +27,8 @@ func createSecret(t *testing.T, c *secretsmanager.Client, name, value string) *s
 
 func TestSecretsLifecycle(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	srv, _, c := start(t, Options{Now: clock.Now})
+	clk := clock.NewFake()
+	srv, _, c := start(t, Options{Clock: clk})
 	created := must[*secretsmanager.CreateSecretOutput](t)(c.CreateSecret(ctx, &secretsmanager.CreateSecretInput{
 		Name: aws.String("acme-api/prod"), SecretString: aws.String(`{"A":"1"}`), Description: aws.String("config"),
 		Tags: []smtypes.Tag{{Key: aws.String("app"), Value: aws.String("acme")}},
@@ -44,12 +46,12 @@ func TestSecretsLifecycle(t *testing.T) {
 	for _, id := range []string{"acme-api/prod", arn, strings.TrimSuffix(arn, arn[len(arn)-7:])} {
 		got := must[*secretsmanager.GetSecretValueOutput](t)(c.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(id)}))
 		if aws.ToString(got.SecretString) != `{"A":"1"}` || aws.ToString(got.ARN) != arn || aws.ToString(got.VersionId) != v1 ||
-			!slices.Equal(got.VersionStages, []string{"AWSCURRENT"}) || !got.CreatedDate.Equal(clock.Now()) {
+			!slices.Equal(got.VersionStages, []string{"AWSCURRENT"}) || !got.CreatedDate.Equal(clk.Now()) {
 			t.Errorf("GetSecretValue(%s) = %+v", id, got)
 		}
 	}
 
-	clock.Advance(time.Hour)
+	clk.Advance(time.Hour)
 	put := must[*secretsmanager.PutSecretValueOutput](t)(c.PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{
 		SecretId: aws.String("acme-api/prod"), SecretString: aws.String(`{"A":"2"}`),
 	}))
@@ -89,7 +91,7 @@ func TestSecretsLifecycle(t *testing.T) {
 		t.Errorf("VersionIdsToStages = %v", desc.VersionIdsToStages)
 	}
 	if aws.ToString(desc.Description) != "config" || len(desc.Tags) != 1 || desc.DeletedDate != nil || desc.KmsKeyId != nil ||
-		!desc.CreatedDate.Equal(clock.Now().Add(-time.Hour)) || !desc.LastChangedDate.Equal(clock.Now()) || desc.LastAccessedDate == nil {
+		!desc.CreatedDate.Equal(clk.Now().Add(-time.Hour)) || !desc.LastChangedDate.Equal(clk.Now()) || desc.LastAccessedDate == nil {
 		t.Errorf("DescribeSecret = %+v", desc)
 	}
 	st, ok := srv.Secret("acme-api/prod")
@@ -189,8 +191,8 @@ func TestSecretsErrors(t *testing.T) {
 
 func TestSecretsDeletion(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	srv, _, c := start(t, Options{Now: clock.Now})
+	clk := clock.NewFake()
+	srv, _, c := start(t, Options{Clock: clk})
 	created := createSecret(t, c, "app/db", "v")
 
 	_, err := c.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: aws.String("app/db"), RecoveryWindowInDays: aws.Int64(7), ForceDeleteWithoutRecovery: aws.Bool(true)})
@@ -202,11 +204,11 @@ func TestSecretsDeletion(t *testing.T) {
 	}
 
 	del := must[*secretsmanager.DeleteSecretOutput](t)(c.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: created.ARN, RecoveryWindowInDays: aws.Int64(7)}))
-	if !del.DeletionDate.Equal(clock.Now().Add(7*24*time.Hour)) || aws.ToString(del.Name) != "app/db" {
+	if !del.DeletionDate.Equal(clk.Now().Add(7*24*time.Hour)) || aws.ToString(del.Name) != "app/db" {
 		t.Errorf("DeleteSecret = %+v", del)
 	}
 	desc := must[*secretsmanager.DescribeSecretOutput](t)(c.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String("app/db")}))
-	if desc.DeletedDate == nil || !desc.DeletedDate.Equal(clock.Now()) {
+	if desc.DeletedDate == nil || !desc.DeletedDate.Equal(clk.Now()) {
 		t.Errorf("DeletedDate = %v", desc.DeletedDate)
 	}
 	// Reads and writes are refused, and so is the name.
@@ -250,11 +252,11 @@ func TestSecretsDeletion(t *testing.T) {
 
 	// The recovery window ends by the injected clock; then the name is free.
 	must[*secretsmanager.DeleteSecretOutput](t)(c.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: aws.String("app/db"), RecoveryWindowInDays: aws.Int64(7)}))
-	clock.Advance(7*24*time.Hour - time.Second)
+	clk.Advance(7*24*time.Hour - time.Second)
 	if st, ok := srv.Secret("app/db"); !ok || st.DeletedDate.IsZero() {
 		t.Errorf("purged early: %+v %v", st, ok)
 	}
-	clock.Advance(time.Second)
+	clk.Advance(time.Second)
 	if _, ok := srv.Secret("app/db"); ok {
 		t.Error("not purged after the recovery window")
 	}
@@ -266,7 +268,7 @@ func TestSecretsDeletion(t *testing.T) {
 	// The default window is 30 days; force deletes at once, even a
 	// scheduled or missing secret.
 	del = must[*secretsmanager.DeleteSecretOutput](t)(c.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: aws.String("app/db")}))
-	if !del.DeletionDate.Equal(clock.Now().Add(30 * 24 * time.Hour)) {
+	if !del.DeletionDate.Equal(clk.Now().Add(30 * 24 * time.Hour)) {
 		t.Errorf("default window: %v", del.DeletionDate)
 	}
 	must[*secretsmanager.DeleteSecretOutput](t)(c.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: aws.String("app/db"), ForceDeleteWithoutRecovery: aws.Bool(true)}))
@@ -281,10 +283,10 @@ func TestSecretsDeletion(t *testing.T) {
 
 func TestSecretsList(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	_, _, c := start(t, Options{Now: clock.Now})
+	clk := clock.NewFake()
+	_, _, c := start(t, Options{Clock: clk})
 	for i := range 25 {
-		clock.Advance(time.Second)
+		clk.Advance(time.Second)
 		must[*secretsmanager.CreateSecretOutput](t)(c.CreateSecret(ctx, &secretsmanager.CreateSecretInput{
 			Name: aws.String(fmt.Sprintf("svc%d/secret%02d", i%2, i)), SecretString: aws.String("v"),
 			Description: aws.String(fmt.Sprintf("Secret number %d", i)),

@@ -11,6 +11,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 // Defaults of Options.
@@ -18,8 +22,10 @@ const (
 	DefaultRegion    = "us-east-1"
 	DefaultAccountID = "123456789012"
 
-	// DefaultSSMPutTPS is PutParameter's rate (FACTS: "about 3 TPS
-	// standard"); the bucket holds as many tokens as one second refills.
+	// DefaultSSMPutTPS is PutParameter's rate at Parameter Store's
+	// standard throughput, 3 transactions per second per account and
+	// Region (https://docs.aws.amazon.com/general/latest/gr/ssm.html); the
+	// bucket holds as many tokens as one second refills.
 	DefaultSSMPutTPS = 3
 	// DefaultSSMGetTPS is shared by GetParameter, GetParameters,
 	// GetParametersByPath and DescribeParameters.
@@ -127,9 +133,11 @@ type Options struct {
 	// Latency is added to every request. The wait ends early when the
 	// request's context is canceled. See also Server.SetLatency.
 	Latency time.Duration
-	// Now is the clock for quotas, timestamps, recovery windows and the
-	// request log; time.Now when nil. Signatures are not checked against it.
-	Now func() time.Time
+	// Clock is the clock for quotas, timestamps, recovery windows and the
+	// request log; clock.Real when nil. Only its Now is read: latency and
+	// ECS start delays are real waits. Signatures are not checked against
+	// it.
+	Clock clock.Clock
 }
 
 // Request is one entry of the request log. It never holds a parameter or
@@ -158,7 +166,7 @@ type Request struct {
 	// Attempt is the SDK's attempt number from the amz-sdk-request header
 	// (1 for the first try); 0 when the client did not send it.
 	Attempt int
-	// At is when the request arrived, by Options.Now.
+	// At is when the request arrived, by Options.Clock.
 	At time.Time
 }
 
@@ -214,7 +222,7 @@ func newServer(opts Options) (*Server, error) {
 		region:    opts.Region,
 		accountID: opts.AccountID,
 		accessKey: opts.AccessKeyID,
-		now:       opts.Now,
+		now:       clock.Or(opts.Clock).Now,
 		secretKey: make([]byte, 32),
 	}
 	if s.region == "" {
@@ -228,9 +236,6 @@ func newServer(opts Options) (*Server, error) {
 	}
 	if !accountPattern.MatchString(s.accountID) {
 		return nil, fmt.Errorf("awsapi: invalid account ID %q (want 12 digits)", s.accountID)
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 	if opts.Latency < 0 || opts.MaxStandardParameters < 0 || opts.MaxAdvancedParameters < 0 || opts.Route53SyncDelay < 0 || opts.ECSStartDelay < 0 {
 		return nil, errors.New("awsapi: negative option")
@@ -315,7 +320,7 @@ func (s *Server) record(r Request) {
 // are routed by X-Amz-Target, Route 53 calls by path.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := Request{At: s.now(), Attempt: sdkAttempt(r.Header.Get("Amz-Sdk-Request"))}
-	w.Header().Set("x-amzn-RequestId", newUUID())
+	w.Header().Set("x-amzn-RequestId", uuid.NewString())
 
 	target := r.Header.Get("X-Amz-Target")
 	if _, svc := s.lookupTarget(target); svc != nil {

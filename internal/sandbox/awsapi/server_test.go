@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 func TestAuthentication(t *testing.T) {
@@ -122,8 +124,8 @@ func TestProtocolErrors(t *testing.T) {
 
 func TestRequestLog(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	srv, url := Start(t, Options{Now: clock.Now})
+	clk := clock.NewFake()
+	srv, url := Start(t, Options{Clock: clk})
 	client := ssmClient(t, url, false)
 	const canary = "canary-value-7f3a9"
 	must[*ssm.PutParameterOutput](t)(client.PutParameter(ctx, &ssm.PutParameterInput{
@@ -138,9 +140,9 @@ func TestRequestLog(t *testing.T) {
 
 	log := srv.Requests()
 	want := []Request{
-		{Service: "ssm", Operation: "PutParameter", Name: "/app/SECRET", Status: 200, Attempt: 1, At: clock.Now()},
-		{Service: "ssm", Operation: "GetParameters", Names: []string{"/app/SECRET", "/app/missing"}, Status: 200, Attempt: 1, At: clock.Now()},
-		{Service: "ssm", Operation: "GetParameter", Name: "/app/missing", Status: 400, ErrorCode: "ParameterNotFound", Attempt: 1, At: clock.Now()},
+		{Service: "ssm", Operation: "PutParameter", Name: "/app/SECRET", Status: 200, Attempt: 1, At: clk.Now()},
+		{Service: "ssm", Operation: "GetParameters", Names: []string{"/app/SECRET", "/app/missing"}, Status: 200, Attempt: 1, At: clk.Now()},
+		{Service: "ssm", Operation: "GetParameter", Name: "/app/missing", Status: 400, ErrorCode: "ParameterNotFound", Attempt: 1, At: clk.Now()},
 	}
 	if len(log) != len(want) {
 		t.Fatalf("log = %+v", log)

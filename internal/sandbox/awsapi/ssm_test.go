@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 func put(t *testing.T, c *ssm.Client, name, value string, mod ...func(*ssm.PutParameterInput)) (*ssm.PutParameterOutput, error) {
@@ -30,13 +32,13 @@ func tier(t ssmtypes.ParameterTier) func(*ssm.PutParameterInput) {
 
 func TestSSMPutGet(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	srv, c, _ := start(t, Options{Now: clock.Now})
+	clk := clock.NewFake()
+	srv, c, _ := start(t, Options{Clock: clk})
 	out := must[*ssm.PutParameterOutput](t)(put(t, c, "/acme-api/prod/NODE_ENV", "production"))
 	if out.Version != 1 || out.Tier != ssmtypes.ParameterTierStandard {
 		t.Errorf("put = %d %s", out.Version, out.Tier)
 	}
-	clock.Advance(time.Minute)
+	clk.Advance(time.Minute)
 	out = must[*ssm.PutParameterOutput](t)(put(t, c, "/acme-api/prod/NODE_ENV", "staging", overwrite))
 	if out.Version != 2 {
 		t.Errorf("overwrite version = %d", out.Version)
@@ -44,7 +46,7 @@ func TestSSMPutGet(t *testing.T) {
 	got := must[*ssm.GetParameterOutput](t)(c.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String("/acme-api/prod/NODE_ENV")})).Parameter
 	if aws.ToString(got.Value) != "staging" || got.Version != 2 || got.Type != ssmtypes.ParameterTypeString ||
 		aws.ToString(got.ARN) != "arn:aws:ssm:us-east-1:123456789012:parameter/acme-api/prod/NODE_ENV" ||
-		aws.ToString(got.DataType) != "text" || !got.LastModifiedDate.Equal(clock.Now()) {
+		aws.ToString(got.DataType) != "text" || !got.LastModifiedDate.Equal(clk.Now()) {
 		t.Errorf("GetParameter = %+v (modified %v)", got, got.LastModifiedDate)
 	}
 

@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/google/uuid"
 )
 
 // State inspection for tests that need no SDK. None of these calls goes
@@ -85,7 +88,7 @@ type SecretState struct {
 }
 
 // Secret returns a secret by name or ARN, scheduled for deletion or not.
-// Secrets whose recovery window has ended (by Options.Now) are gone.
+// Secrets whose recovery window has ended (by Options.Clock) are gone.
 func (s *Server) Secret(id string) (SecretState, bool) {
 	defer s.lockSM()()
 	sec := s.resolveSecret(id)
@@ -180,7 +183,7 @@ func (s *Server) CreateZone(name string) (zoneID string) {
 	st := s.r53
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return st.addZone(canonical, "sandbox-"+newUUID(), "", s.now()).id
+	return st.addZone(canonical, "sandbox-"+uuid.NewString(), "", s.now()).id
 }
 
 // HostedZone returns a hosted zone by ID, with or without "/hostedzone/".
@@ -222,7 +225,7 @@ func (s *Server) RecordSets(zoneID string) []RecordSetState {
 	for _, rs := range sets {
 		r := RecordSetState{
 			Name: escapeName(rs.name), Type: rs.typ, SetIdentifier: rs.setID, Weight: clonePtr(rs.weight),
-			Region: rs.region, Failover: rs.failover, TTL: deref(rs.ttl), Records: slices.Clone(rs.records),
+			Region: rs.region, Failover: rs.failover, TTL: aws.ToInt64(rs.ttl), Records: slices.Clone(rs.records),
 			HealthCheckID: rs.healthCheckID,
 		}
 		if a := rs.alias; a != nil {
@@ -234,7 +237,7 @@ func (s *Server) RecordSets(zoneID string) []RecordSetState {
 }
 
 // ChangeStatus returns the status of a Route 53 change (ID with or without
-// "/change/") by Options.Now: PENDING or INSYNC.
+// "/change/") by Options.Clock: PENDING or INSYNC.
 func (s *Server) ChangeStatus(changeID string) (status string, ok bool) {
 	st := s.r53
 	st.mu.Lock()

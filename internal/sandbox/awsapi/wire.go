@@ -1,9 +1,8 @@
 package awsapi
 
 import (
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,20 +51,7 @@ func (l tagList) set(key, value string) tagList {
 }
 
 func (l tagList) remove(keys []string) tagList {
-	out := l[:0]
-	for _, t := range l {
-		drop := false
-		for _, k := range keys {
-			if t.Key == k {
-				drop = true
-				break
-			}
-		}
-		if !drop {
-			out = append(out, t)
-		}
-	}
-	return out
+	return slices.DeleteFunc(l, func(t tagOut) bool { return slices.Contains(keys, t.Key) })
 }
 
 func (l tagList) clone() tagList {
@@ -92,16 +78,6 @@ func validateTags(v *validation, tags []tagJSON) {
 	}
 }
 
-// newUUID returns a random version 4 UUID.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
-
 // pageToken is an opaque NextToken that resumes a listing after a key.
 func pageToken(kind, afterKey string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(kind + "\x00" + afterKey))
@@ -118,12 +94,4 @@ func parsePageToken(kind, token string) (string, bool) {
 		return "", false
 	}
 	return key, true
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }

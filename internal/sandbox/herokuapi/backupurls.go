@@ -61,15 +61,6 @@ func newToken() string {
 	return hex.EncodeToString(b)
 }
 
-// newUUID is a random (version 4) UUID.
-func newUUID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	b[6] = (b[6] & 0x0f) | 0x40
-	b[8] = (b[8] & 0x3f) | 0x80
-	return formatUUID(b)
-}
-
 // issueURL returns a new public URL of t, valid for the TTL. The caller
 // holds pg.mu.
 func (s *Server) issueURLLocked(r *http.Request, t *transfer) publicURLJSON {

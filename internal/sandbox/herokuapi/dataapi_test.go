@@ -21,12 +21,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/pgtest"
 )
 
 // The Data API bodies, as a client would declare them from the field
-// names in FACTS.md and the Heroku CLI's types. Decoding is strict, so
-// these also pin the wire format.
+// names the Heroku CLI's pg:backups commands read
+// (https://github.com/heroku/cli/tree/main/packages/cli/src/commands/pg/backups).
+// They are an independent oracle, on purpose not internal/heroku's
+// structs: decoding is strict, by the CLI's names, so these pin the wire
+// format the sandbox serves whatever the provider's client expects.
 
 type wireTransferLog struct {
 	CreatedAt string `json:"created_at"`
@@ -469,10 +473,10 @@ func writeDump(t *testing.T, content string) string {
 
 func TestBackupURLs(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
+	clk := clock.NewFake()
 	f := sample(t)
 	f.Apps[0].Addons[0].Backups = []Backup{{Num: 7, Scheduled: true}}
-	s, base := Start(t, f, Options{APIKey: testKey, Now: clock.Now, BackupURLTTL: time.Minute})
+	s, base := Start(t, f, Options{APIKey: testKey, Clock: clk, BackupURLTTL: time.Minute})
 	dump := writeDump(t, "PGDMP fake archive 0123456789")
 	num, name, err := s.AddBackup("acme-api", dump)
 	if err != nil || num != 8 || name != "b008" {
@@ -483,7 +487,7 @@ func TestBackupURLs(t *testing.T) {
 		return decodeOK[wirePublicURL](t, send(t, http.MethodPost, base+"/client/v11/apps/acme-api/transfers/"+key+"/actions/public-url"), 200)
 	}
 	pub := publicURL("8")
-	if pub.ExpiresAt != dataTime(clock.Now().Add(time.Minute)) {
+	if pub.ExpiresAt != dataTime(clk.Now().Add(time.Minute)) {
 		t.Errorf("expires_at %q", pub.ExpiresAt)
 	}
 
@@ -517,7 +521,7 @@ func TestBackupURLs(t *testing.T) {
 		t.Errorf("unknown token: %+v", e)
 	}
 	// Expiry by the clock.
-	clock.Advance(time.Minute)
+	clk.Advance(time.Minute)
 	e := s3ErrorBody(t, send(t, http.MethodGet, pub.URL), 403, "AccessDenied")
 	if e.Message != "Request has expired" || e.XAmzExpire != "60" || e.Expires == "" || e.ServerTime == "" {
 		t.Errorf("expired: %+v", e)
@@ -585,8 +589,8 @@ func TestCutNextDownloads(t *testing.T) {
 
 func TestDataAPIAuthAndRateLimit(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	s, base := startSample(t, Options{RateLimitBucket: 5, Now: clock.Now})
+	clk := clock.NewFake()
+	s, base := startSample(t, Options{RateLimitBucket: 5, Clock: clk})
 	id := addonID(s, pgAddon)
 	for _, path := range []string{"/client/v11/databases/" + id, "/client/v11/apps/acme-api/transfers"} {
 		wantError(t, send(t, http.MethodGet, base+path, "Authorization", ""), 401, "unauthorized")
@@ -647,16 +651,16 @@ func TestDataAPINotFound(t *testing.T) {
 
 func TestTransfersListAndLatest(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock() // 2025-01-01
+	clk := clock.NewFakeAt(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	f := sample(t)
-	day := func(d int) *time.Time { return ptr(time.Date(2024, 12, d, 2, 0, 0, 0, time.UTC)) }
+	day := func(d int) *time.Time { return new(time.Date(2024, 12, d, 2, 0, 0, 0, time.UTC)) }
 	f.Apps[0].Addons[0].Backups = []Backup{
 		{Num: 1, Scheduled: true, CreatedAt: day(1), SourceBytes: 5000, ProcessedBytes: 1200},
-		{Num: 3, Scheduled: true, CreatedAt: day(3), Succeeded: ptr(false), Logs: []string{"pg_dump: error: connection lost"}},
+		{Num: 3, Scheduled: true, CreatedAt: day(3), Succeeded: new(false), Logs: []string{"pg_dump: error: connection lost"}},
 		{Num: 2, CreatedAt: day(2)},
 		{Scheduled: true, CreatedAt: day(4)}, // num 4
 	}
-	s, base := Start(t, f, Options{APIKey: testKey, Now: clock.Now})
+	s, base := Start(t, f, Options{APIKey: testKey, Clock: clk})
 	list := decodeOK[[]wireTransfer](t, send(t, http.MethodGet, base+"/client/v11/apps/acme-api/transfers"), 200)
 	var names []string
 	for _, tr := range list {
@@ -689,7 +693,7 @@ func TestTransfersListAndLatest(t *testing.T) {
 	if got := latest(); got.name() != "a004" {
 		t.Errorf("latest = %s, want a004", got.name())
 	}
-	clock.Advance(time.Hour)
+	clk.Advance(time.Hour)
 	if _, name, err := s.AddBackup("acme-api", writeDump(t, "x")); err != nil || name != "b005" {
 		t.Fatalf("AddBackup: %q %v", name, err)
 	}

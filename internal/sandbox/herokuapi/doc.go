@@ -122,7 +122,7 @@
 // finished, successful backup (422 {"id":"unprocessable_entity"} for a
 // running or failed one): url is BASE/_backups/{random token}, standing
 // in for the S3 presigned URL Heroku hands out. It works for
-// Options.BackupURLTTL (DefaultBackupURLTTL, 10 minutes) by Options.Now;
+// Options.BackupURLTTL (DefaultBackupURLTTL, 10 minutes) by Options.Clock;
 // fetch it just before downloading. GET on it behaves like S3: no
 // authorization, no rate-limit token, no latency or injected 5xx; the file
 // as application/octet-stream with ETag (the MD5), Last-Modified,

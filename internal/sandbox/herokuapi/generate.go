@@ -2,6 +2,7 @@ package herokuapi
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -37,16 +38,16 @@ func GenerateApps(n int, prefix string) []App {
 				Size:     sizes[i%len(sizes)],
 			}},
 			ConfigVars: map[string]*string{
-				"DATABASE_URL":    ptr(fmt.Sprintf("postgres://u%s:p%s@ec2-0-0-0-0.compute-1.example.invalid:5432/d%s", h[:8], h[8:24], h[24:])),
-				"SECRET_KEY_BASE": ptr("fake" + h + h),
-				"APP_ENV":         ptr("production"),
-				"LOG_LEVEL":       ptr([]string{"info", "debug", "warn"}[i%3]),
-				"WEB_CONCURRENCY": ptr(fmt.Sprint(2 + i%3)),
-				"SENTRY_DSN":      ptr("https://fake" + h[:16] + "@sentry.example.invalid/" + fmt.Sprint(1000+i)),
-				"S3_BUCKET":       ptr(name + "-assets"),
-				"API_TIMEOUT_MS":  ptr("5000"),
-				"FEATURE_FLAGS":   ptr(""),
-				"MAX_UPLOAD_MB":   ptr("25"),
+				"DATABASE_URL":    new(fmt.Sprintf("postgres://u%s:p%s@ec2-0-0-0-0.compute-1.example.invalid:5432/d%s", h[:8], h[8:24], h[24:])),
+				"SECRET_KEY_BASE": new("fake" + h + h),
+				"APP_ENV":         new("production"),
+				"LOG_LEVEL":       new([]string{"info", "debug", "warn"}[i%3]),
+				"WEB_CONCURRENCY": new(strconv.Itoa(2 + i%3)),
+				"SENTRY_DSN":      new("https://fake" + h[:16] + "@sentry.example.invalid/" + strconv.Itoa(1000+i)),
+				"S3_BUCKET":       new(name + "-assets"),
+				"API_TIMEOUT_MS":  new("5000"),
+				"FEATURE_FLAGS":   new(""),
+				"MAX_UPLOAD_MB":   new("25"),
 				"OLD_SETTING":     nil,
 			},
 			Addons: []Addon{{
@@ -60,14 +61,14 @@ func GenerateApps(n int, prefix string) []App {
 			app.Formation = append(app.Formation, Process{Type: "worker", Command: "bin/worker", Quantity: 1, Size: "Standard-1X"})
 		}
 		if i%3 == 0 {
-			app.ConfigVars["REDIS_URL"] = ptr("rediss://:p" + h[:20] + "@ec2-0-0-0-1.compute-1.example.invalid:6380")
+			app.ConfigVars["REDIS_URL"] = new("rediss://:p" + h[:20] + "@ec2-0-0-0-1.compute-1.example.invalid:6380")
 			app.Addons = append(app.Addons, Addon{
 				Name: "redis-" + name, Plan: "heroku-redis:mini", BilledPriceCents: 300,
 				ConfigVars: []string{"REDIS_URL"},
 			})
 		}
 		if i%4 == 0 {
-			app.ConfigVars["PAPERTRAIL_API_TOKEN"] = ptr("fake" + h[:20])
+			app.ConfigVars["PAPERTRAIL_API_TOKEN"] = new("fake" + h[:20])
 			app.Addons = append(app.Addons, Addon{
 				Name: "papertrail-" + name, Plan: "papertrail:choklad",
 				ConfigVars: []string{"PAPERTRAIL_API_TOKEN"},
@@ -78,7 +79,7 @@ func GenerateApps(n int, prefix string) []App {
 		}
 		releases := 2 + i%5
 		for v := 1; v <= releases; v++ {
-			desc := "Deploy " + deriveHex(7, "deploy", name, fmt.Sprint(v))
+			desc := "Deploy " + deriveHex(7, "deploy", name, strconv.Itoa(v))
 			if v == 1 {
 				desc = "Initial release"
 			}

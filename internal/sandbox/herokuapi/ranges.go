@@ -7,7 +7,11 @@ import (
 	"strings"
 )
 
-// Range is a parsed Heroku Platform API Range request header:
+// Range is a parsed Heroku Platform API Range request header, as the
+// server reads it. It is deliberately not internal/heroku's Range (the
+// client's): the two are independent oracles of the Range grammar of
+// https://devcenter.heroku.com/articles/platform-api-reference#ranges, so
+// that a misreading in one shows up as a failure against the other.
 //
 //	Range: <field> [<first>]..[<last>][; max=<n>][, order=<asc|desc>]
 //

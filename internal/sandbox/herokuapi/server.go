@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 // Defaults of Options.
@@ -40,9 +42,10 @@ type Options struct {
 	// Latency is added to every request. The wait ends early when the
 	// request's context is canceled. See also Server.SetLatency.
 	Latency time.Duration
-	// Now is the clock for the rate limiter, the request log and the Data
-	// API's timestamps and URL expiry; time.Now when nil.
-	Now func() time.Time
+	// Clock is the clock for the rate limiter, the request log and the
+	// Data API's timestamps and URL expiry; clock.Real when nil. Only its
+	// Now is read: latency is a real wait.
+	Clock clock.Clock
 	// BackupURLTTL is how long a backup's public URL works;
 	// DefaultBackupURLTTL (10 minutes) when 0.
 	BackupURLTTL time.Duration
@@ -69,7 +72,7 @@ type Request struct {
 	Status int
 	// RateLimitRemaining is the RateLimit-Remaining header answered.
 	RateLimitRemaining int
-	// At is when the request arrived, by Options.Now.
+	// At is when the request arrived, by Options.Clock.
 	At time.Time
 }
 
@@ -114,15 +117,12 @@ func New(f *Fixture, opts Options) (*Server, error) {
 		pgDump:       opts.PGDump,
 		backupURLTTL: opts.BackupURLTTL,
 		apiKey:       data.apiKey,
-		now:          opts.Now,
+		now:          clock.Or(opts.Clock).Now,
 		defaultPage:  opts.DefaultPageSize,
 		maxPage:      opts.MaxPageSize,
 	}
 	if opts.APIKey != "" {
 		s.apiKey = opts.APIKey
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 	if s.pgDump == "" {
 		s.pgDump = "pg_dump"

@@ -14,27 +14,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
-
-// fakeClock is an injectable clock for Options.Now.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 func remainingHeader(t *testing.T, r response) int {
 	t.Helper()
@@ -132,8 +114,8 @@ func TestNotFound(t *testing.T) {
 
 func TestRateLimit(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	s, base := startSample(t, Options{RateLimitBucket: 5, RateLimitRefillPerMinute: 60, Now: clock.Now})
+	clk := clock.NewFake()
+	s, base := startSample(t, Options{RateLimitBucket: 5, RateLimitRefillPerMinute: 60, Clock: clk})
 
 	for i := 1; i <= 5; i++ {
 		r := get(t, base, "/apps")
@@ -165,13 +147,13 @@ func TestRateLimit(t *testing.T) {
 	}
 
 	// 60 per minute refills one token per second, continuously.
-	clock.Advance(500 * time.Millisecond)
+	clk.Advance(500 * time.Millisecond)
 	wantError(t, get(t, base, "/apps"), 429, "rate_limit")
-	clock.Advance(500 * time.Millisecond)
+	clk.Advance(500 * time.Millisecond)
 	if r := get(t, base, "/apps"); r.status != 200 || remainingHeader(t, r) != 0 {
 		t.Fatalf("after 1s: status %d, remaining %s", r.status, r.header.Get("RateLimit-Remaining"))
 	}
-	clock.Advance(time.Hour) // never beyond the bucket
+	clk.Advance(time.Hour) // never beyond the bucket
 	if got := s.RateLimitRemaining(); got != 5 {
 		t.Errorf("RateLimitRemaining() = %d, want 5", got)
 	}
@@ -282,8 +264,8 @@ func TestLatencyHonorsCancellationInProcess(t *testing.T) {
 
 func TestRequestLog(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	s, base := startSample(t, Options{Now: clock.Now})
+	clk := clock.NewFake()
+	s, base := startSample(t, Options{Clock: clk})
 	get(t, base, "/apps", "Range", "name ..; max=1", "User-Agent", "test-agent")
 	do(t, base, "/apps/acme-api?x=1")
 	reqs := s.Requests()
@@ -291,7 +273,7 @@ func TestRequestLog(t *testing.T) {
 		t.Fatalf("%d requests logged", len(reqs))
 	}
 	want := Request{Method: "GET", Path: "/apps", Range: "name ..; max=1", Accept: "application/vnd.heroku+json; version=3",
-		UserAgent: "test-agent", Authorized: true, Status: 206, RateLimitRemaining: 4499, At: clock.Now()}
+		UserAgent: "test-agent", Authorized: true, Status: 206, RateLimitRemaining: 4499, At: clk.Now()}
 	if reqs[0] != want {
 		t.Errorf("log[0] = %+v\nwant     %+v", reqs[0], want)
 	}

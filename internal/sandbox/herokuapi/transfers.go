@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -105,7 +106,7 @@ func dataTimePtr(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
-	return ptr(dataTime(*t))
+	return new(dataTime(*t))
 }
 
 // json renders the transfer; logs only when verbose. The caller holds mu.
@@ -183,8 +184,8 @@ func newPGState(d *dataset) *pgState {
 				scheduled:   b.Scheduled,
 				fromURL:     fixtureFromURL(ar),
 				created:     created,
-				started:     ptr(created),
-				finished:    ptr(finished),
+				started:     new(created),
+				finished:    new(finished),
 				updated:     finished,
 				succeeded:   b.Succeeded == nil || *b.Succeeded,
 				sourceBytes: b.SourceBytes,
@@ -352,7 +353,7 @@ func (s *Server) AddBackup(app string, dumpFile string) (num int, name string, e
 	pg.mu.Lock()
 	defer pg.mu.Unlock()
 	t := s.newTransferLocked(addon, now)
-	t.finished = ptr(now)
+	t.finished = new(now)
 	t.succeeded = true
 	t.sourceBytes = info.Size()
 	t.processed.Store(info.Size())
@@ -370,13 +371,13 @@ func (s *Server) newTransferLocked(addon *addonRecord, now time.Time) *transfer 
 	appID := addon.owner.app.ID
 	pg.lastNum[appID]++
 	t := &transfer{
-		uuid:    newUUID(),
+		uuid:    uuid.NewString(),
 		num:     pg.lastNum[appID],
 		appID:   appID,
 		addon:   addon,
 		fromURL: fixtureFromURL(addon),
 		created: now,
-		started: ptr(now),
+		started: new(now),
 		updated: now,
 	}
 	if u := pg.dbURL[addon.id]; u != "" {
@@ -480,7 +481,7 @@ func (c *capture) finish(ctx context.Context, ok bool, file, etag string) {
 	t := c.t
 	if ctx.Err() != nil {
 		ok = false
-		t.canceled = ptr(now)
+		t.canceled = new(now)
 		if file != "" {
 			_ = os.Remove(file)
 			file = ""
@@ -491,7 +492,7 @@ func (c *capture) finish(ctx context.Context, ok bool, file, etag string) {
 		t.file, t.ownsFile, t.etag, t.modTime = file, true, etag, now
 	}
 	t.succeeded = ok
-	t.finished = ptr(now)
+	t.finished = new(now)
 	t.updated = now
 }
 

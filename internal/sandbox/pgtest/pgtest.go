@@ -6,13 +6,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -341,12 +342,7 @@ func (c *Cluster) serverArgs(settings map[string]string) []string {
 	set("max_connections", "50")
 	set("shared_buffers", "128MB")
 	set("log_min_error_statement", "panic")
-	names := make([]string, 0, len(settings))
-	for name := range settings {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(settings)) {
 		set(name, settings[name])
 	}
 	return args
