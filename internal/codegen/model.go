@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"cmp"
 	"sort"
 	"strings"
 
@@ -28,10 +29,10 @@ const (
 )
 
 // Region is AWSRegion, or DefaultAWSRegion when it is empty.
-func (inv *Inventory) Region() string { return tfOrDefault(inv.AWSRegion, DefaultAWSRegion) }
+func (inv *Inventory) Region() string { return cmp.Or(inv.AWSRegion, DefaultAWSRegion) }
 
 // Env is Environment, or DefaultEnvironment when it is empty.
-func (inv *Inventory) Env() string { return tfOrDefault(inv.Environment, DefaultEnvironment) }
+func (inv *Inventory) Env() string { return cmp.Or(inv.Environment, DefaultEnvironment) }
 
 // App is one Heroku app's inventory.
 type App struct {

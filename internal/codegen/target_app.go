@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -110,7 +111,7 @@ func targetAppSummary(a *App) []string {
 		lines = append(lines, "Formation: no process types, so no services.")
 	}
 	for _, pr := range a.Processes {
-		lines = append(lines, fmt.Sprintf("Process %s: %d x %s, %s", pr.Type, pr.Quantity, tfOrDefault(pr.Size, "unknown size"), tfOrDefault(pr.Command, "(the image's default command)")))
+		lines = append(lines, fmt.Sprintf("Process %s: %d x %s, %s", pr.Type, pr.Quantity, cmp.Or(pr.Size, "unknown size"), cmp.Or(pr.Command, "(the image's default command)")))
 	}
 	if len(a.Domains) > 0 {
 		hosts := make([]string, len(a.Domains))

@@ -8,10 +8,12 @@ package codegen
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+	"maps"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/hashicorp/hcl/v2"
@@ -304,57 +306,33 @@ func (w *tfWriter) render(name string) ([]byte, error) {
 	return out, nil
 }
 
-// awsName returns a name for an AWS resource whose names allow only
-// letters, digits and hyphens: lower case, hyphens single and never at
-// either end, starting with a letter ("n-" is prefixed otherwise), at most
-// limit characters (limit must be at least 8). A name that is too long, or
-// already in used, is cut and given a hyphen and six hex digits of a hash
-// of base, so the result is stable for a stable base. The name is added to
-// used.
-func awsName(base string, limit int, used map[string]bool) string {
-	if limit < 8 {
-		limit = 8
-	}
-	clean := awsClean(base)
-	name := clean
-	for i := 0; len(name) > limit || used[name]; i++ {
-		seed := base
-		if i > 0 {
-			seed = fmt.Sprintf("%s\x00%d", base, i)
-		}
-		sum := sha256.Sum256([]byte(seed))
-		head := clean
-		if len(head) > limit-7 {
-			head = strings.TrimRight(head[:limit-7], "-")
-		}
-		name = head + "-" + hex.EncodeToString(sum[:3])
-	}
-	used[name] = true
-	return name
-}
-
-// awsClean lower-cases s and turns every run of characters other than
-// letters and digits into one hyphen.
-func awsClean(s string) string {
-	var b strings.Builder
-	hyphen := false
-	for _, r := range strings.ToLower(s) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
+// renderFiles renders every writer, keyed by file name. Files render
+// independently: they are formatted and checked in parallel, and the error
+// of the first file by name is returned.
+func renderFiles(writers map[string]*tfWriter) (map[string][]byte, error) {
+	names := slices.Sorted(maps.Keys(writers))
+	rendered := make([][]byte, len(names))
+	errs := make([]error, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(func() {
+			for i := range next {
+				rendered[i], errs[i] = writers[names[i]].render(names[i])
 			}
-			hyphen = false
-			b.WriteRune(r)
-			continue
+		})
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	out := make(map[string][]byte, len(names))
+	for i, name := range names {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		hyphen = true
+		out[name] = rendered[i]
 	}
-	out := b.String()
-	if out == "" {
-		return "unnamed"
-	}
-	if out[0] < 'a' || out[0] > 'z' {
-		out = "n-" + out
-	}
-	return out
+	return out, nil
 }
