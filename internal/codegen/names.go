@@ -1,15 +1,15 @@
-// Package codegen turns a Heroku inventory into Terraform configuration and
-// a migration checklist. It does not import terraform-plugin-framework.
-//
-// This file holds the name sanitiser: every Heroku name (apps, process
-// types, add-ons, domains) becomes a valid, unique HCL identifier, the same
-// one every time, so that regenerating gives identical output.
 package codegen
+
+// This file holds the name helpers: the sanitiser that makes every Heroku
+// name (apps, process types, add-ons, domains) a valid, unique HCL
+// identifier, the same one every time, so that regenerating gives identical
+// output; and the AWS resource and ECS container names built from them.
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -69,19 +69,11 @@ func (n *Namer) Name(name string) string {
 	base := Identifier(name)
 	id := base
 	for i := 2; n.used[id]; i++ {
-		id = base + "_" + itoa(i)
+		id = base + "_" + strconv.Itoa(i)
 	}
 	n.used[id] = true
 	n.byName[name] = id
 	return id
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
 }
 
 // targetContainerName makes a process type a valid ECS container name: letters,
