@@ -22,8 +22,8 @@ func migrationAppFile(inv *Inventory, a *App) (*tfWriter, []string) {
 	w.set(m, "source", tfLit("./"+ModuleDir))
 	m.AppendNewline()
 	w.set(m, "app", tfLit(a.Name))
-	w.set(m, "environment", "var.environment")
-	w.set(m, "config_vars_version", "var.config_vars_version")
+	w.set(m, "environment", tfRef("var", "environment"))
+	w.set(m, "config_vars_version", tfRef("var", "config_vars_version"))
 
 	var dbs []string
 	for _, ad := range a.Postgres() {
@@ -34,21 +34,21 @@ func migrationAppFile(inv *Inventory, a *App) (*tfWriter, []string) {
 	sort.Strings(dbs)
 	if len(dbs) > 0 {
 		m.AppendNewline()
-		w.set(m, "databases", "var.copy_databases ? "+tfStrings(dbs)+" : []")
-		w.set(m, "database_target_urls", tfCall("lookup", "var.database_target_urls", tfLit(a.Name), "{}"))
-		w.set(m, "database_run", "var.database_run")
+		w.set(m, "databases", tfSrc("var.copy_databases ? %s : []", tfStrings(dbs)))
+		w.set(m, "database_target_urls", tfCall("lookup", tfRef("var", "database_target_urls"), tfLit(a.Name), tfObj()))
+		w.set(m, "database_run", tfRef("var", "database_run"))
 	}
 	if len(a.Domains) > 0 {
 		hosts := make([]string, len(a.Domains))
 		for j, d := range a.Domains {
 			hosts[j] = d.Hostname
 		}
-		target := tfCall("lookup", "var.aws_targets", tfLit(a.Name), `""`)
+		target := tfCall("lookup", tfRef("var", "aws_targets"), tfLit(a.Name), tfLit(""))
 		m.AppendNewline()
 		w.set(m, "aws_target", target)
-		w.set(m, "aws_weight", "var.aws_weight")
-		w.set(m, "dns_zones", target+` == "" ? {} : { for host in `+tfStrings(hosts)+
-			" : host => var.dns_zone_ids[host] if contains(keys(var.dns_zone_ids), host) }")
+		w.set(m, "aws_weight", tfRef("var", "aws_weight"))
+		w.set(m, "dns_zones", tfSrc(`%s == "" ? {} : { for host in %s : host => var.dns_zone_ids[host] if contains(keys(var.dns_zone_ids), host) }`,
+			target, tfStrings(hosts)))
 	}
 	return w, dbs
 }

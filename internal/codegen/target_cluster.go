@@ -100,13 +100,13 @@ func (p *targetPlan) schedulerRole(w *tfWriter) {
 		tfField("Effect", tfLit("Allow")),
 		tfField("Action", tfStrings([]string{"ecs:RunTask"})),
 		tfField("Resource", tfLines(families...)),
-		tfField("Condition", tfObj(tfField("ArnEquals", tfObj(tfEntry("ecs:cluster", refCluster+".arn"))))),
+		tfField("Condition", tfObj(tfField("ArnEquals", tfObj(tfEntry("ecs:cluster", refCluster.dot("arn")))))),
 	)
 	passRole := tfObj(
 		tfField("Sid", tfLit("PassTaskRoles")),
 		tfField("Effect", tfLit("Allow")),
 		tfField("Action", tfStrings([]string{"iam:PassRole"})),
-		tfField("Resource", tfLines(append([]tfExpr{refExecRole + ".arn"}, roles...)...)),
+		tfField("Resource", tfLines(append([]tfExpr{refExecRole.dot("arn")}, roles...)...)),
 		tfField("Condition", tfObj(tfField("StringEquals", tfObj(tfEntry("iam:PassedToService", tfLit("ecs-tasks.amazonaws.com")))))),
 	)
 	attached := false
@@ -118,7 +118,7 @@ func (p *targetPlan) schedulerRole(w *tfWriter) {
 			tfField("Effect", tfLit("Allow")),
 			tfField("Action", tfStrings([]string{"ecs:RunTask"})),
 			tfField("Resource", tfList(tfTmpl(refTaskDefPref, "/*"))),
-			tfField("Condition", tfObj(tfField("ArnEquals", tfObj(tfEntry("ecs:cluster", refCluster+".arn"))))),
+			tfField("Condition", tfObj(tfField("ArnEquals", tfObj(tfEntry("ecs:cluster", refCluster.dot("arn")))))),
 		)
 		passRole = tfObj(
 			tfField("Sid", tfLit("PassTaskRoles")),
@@ -130,7 +130,7 @@ func (p *targetPlan) schedulerRole(w *tfWriter) {
 	}
 	b = w.block(attached, "resource", "aws_iam_role_policy", "scheduler")
 	w.set(b, "name", tfLit("run-scheduled-tasks"))
-	w.set(b, "role", refSchedRole+".id")
+	w.set(b, "role", refSchedRole.dot("id"))
 	w.set(b, "policy", tfCall("jsonencode", tfObj(
 		tfField("Version", tfLit("2012-10-17")),
 		tfField("Statement", tfLines(runTask, passRole)),

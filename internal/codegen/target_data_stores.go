@@ -35,10 +35,10 @@ func (p *targetPlan) dataStoresFile() *tfWriter {
 	for _, sp := range p.stores {
 		if sp.postgres {
 			db := tfRef("aws_db_instance", sp.label)
-			urls = append(urls, tfEntry(sp.ad.Name, tfTmpl("postgres://heroku2aws:", tfRef("random_password", sp.label, "result"), "@", db+".address", ":", db+".port", "/app")))
+			urls = append(urls, tfEntry(sp.ad.Name, tfTmpl("postgres://heroku2aws:", tfRef("random_password", sp.label, "result"), "@", db.dot("address"), ":", db.dot("port"), "/app")))
 		} else {
 			rg := tfRef("aws_elasticache_replication_group", sp.label)
-			urls = append(urls, tfEntry(sp.ad.Name, tfTmpl("rediss://:", tfRef("random_password", sp.label, "result"), "@", rg+".primary_endpoint_address", ":6379")))
+			urls = append(urls, tfEntry(sp.ad.Name, tfTmpl("rediss://:", tfRef("random_password", sp.label, "result"), "@", rg.dot("primary_endpoint_address"), ":6379")))
 		}
 	}
 	w.comment("Connection URLs by Heroku add-on name. They hold passwords: keep state private.")
@@ -56,7 +56,7 @@ func (p *targetPlan) dataStoresFile() *tfWriter {
 				b := w.block(true, "resource", "aws_ssm_parameter", pp.label)
 				w.set(b, "name", tfTmpl("/"+ap.app.Name+"/", refVarEnv, "/"+pp.varName))
 				w.set(b, "type", tfLit("SecureString"))
-				w.set(b, "value", tfExpr(string(refDataStoreURL)+"["+string(tfLit(sp.ad.Name))+"]"))
+				w.set(b, "value", refDataStoreURL.index(tfLit(sp.ad.Name)))
 			}
 		}
 	}
@@ -77,8 +77,8 @@ func (p *targetPlan) dataStore(w *tfWriter, sp *storePlan) {
 	}
 	w.comment(fmt.Sprintf("Heroku add-on %s (%s)%s%s.", ad.Name, ad.Plan, owner, attached))
 	b := w.block(true, "resource", "random_password", sp.label)
-	w.set(b, "length", "32")
-	w.set(b, "special", "false")
+	w.set(b, "length", tfNum(32))
+	w.set(b, "special", tfBool(false))
 
 	if sp.postgres {
 		class := cmp.Or(ad.AWS.InstanceClass, "db.t4g.micro")
@@ -94,21 +94,21 @@ func (p *targetPlan) dataStore(w *tfWriter, sp *storePlan) {
 		w.set(b, "instance_class", tfLit(class))
 		w.set(b, "multi_az", tfBool(ad.AWS.MultiAZ))
 		b.AppendNewline()
-		w.set(b, "allocated_storage", "20")
-		w.set(b, "max_allocated_storage", "1000")
+		w.set(b, "allocated_storage", tfNum(20))
+		w.set(b, "max_allocated_storage", tfNum(1000))
 		w.set(b, "storage_type", tfLit("gp3"))
-		w.set(b, "storage_encrypted", "true")
+		w.set(b, "storage_encrypted", tfBool(true))
 		b.AppendNewline()
 		w.set(b, "db_name", tfLit("app"))
 		w.set(b, "username", tfLit("heroku2aws"))
 		w.set(b, "password", tfRef("random_password", sp.label, "result"))
 		b.AppendNewline()
-		w.set(b, "db_subnet_group_name", "aws_db_subnet_group.main.name")
-		w.set(b, "vpc_security_group_ids", "[aws_security_group.databases.id]")
+		w.set(b, "db_subnet_group_name", tfRef("aws_db_subnet_group", "main", "name"))
+		w.set(b, "vpc_security_group_ids", tfList(tfRef("aws_security_group", "databases", "id")))
 		b.AppendNewline()
-		w.set(b, "backup_retention_period", "7")
-		w.set(b, "deletion_protection", "true")
-		w.set(b, "skip_final_snapshot", "false")
+		w.set(b, "backup_retention_period", tfNum(7))
+		w.set(b, "deletion_protection", tfBool(true))
+		w.set(b, "skip_final_snapshot", tfBool(false))
 		w.set(b, "final_snapshot_identifier", tfLit(sp.id+"-final"))
 		return
 	}
@@ -131,12 +131,12 @@ func (p *targetPlan) dataStore(w *tfWriter, sp *storePlan) {
 	w.set(b, "num_cache_clusters", tfNum(clusters))
 	w.set(b, "automatic_failover_enabled", tfBool(ha))
 	w.set(b, "multi_az_enabled", tfBool(ha))
-	w.set(b, "port", "6379")
+	w.set(b, "port", tfNum(6379))
 	b.AppendNewline()
-	w.set(b, "transit_encryption_enabled", "true")
-	w.set(b, "at_rest_encryption_enabled", "true")
+	w.set(b, "transit_encryption_enabled", tfBool(true))
+	w.set(b, "at_rest_encryption_enabled", tfBool(true))
 	w.set(b, "auth_token", tfRef("random_password", sp.label, "result"))
 	b.AppendNewline()
-	w.set(b, "subnet_group_name", "aws_elasticache_subnet_group.main.name")
-	w.set(b, "security_group_ids", "[aws_security_group.databases.id]")
+	w.set(b, "subnet_group_name", tfRef("aws_elasticache_subnet_group", "main", "name"))
+	w.set(b, "security_group_ids", tfList(tfRef("aws_security_group", "databases", "id")))
 }

@@ -12,7 +12,7 @@ func (p *targetPlan) outputsFile() *tfWriter {
 		w.set(b, "description", tfLit(desc))
 		w.set(b, "value", value)
 		if sensitive {
-			w.set(b, "sensitive", "true")
+			w.set(b, "sensitive", tfBool(true))
 		}
 	}
 	var targets, dbURLs, repos, logs, releases, validations []tfKV
@@ -21,17 +21,18 @@ func (p *targetPlan) outputsFile() *tfWriter {
 		if ap.lb != nil {
 			targets = append(targets, tfEntry(a.Name, tfRef("aws_lb", ap.lb.label, "dns_name")))
 			if ap.lb.cert != "" {
-				validations = append(validations, tfEntry(a.Name, tfExpr(
-					"{ for o in aws_acm_certificate."+ap.lb.cert+".domain_validation_options : o.domain_name => { name = o.resource_record_name, type = o.resource_record_type, value = o.resource_record_value } if !contains(keys(var.route53_zone_ids), o.domain_name) }")))
+				validations = append(validations, tfEntry(a.Name, tfSrc(
+					"{ for o in %s : o.domain_name => { name = o.resource_record_name, type = o.resource_record_type, value = o.resource_record_value } if !contains(keys(var.route53_zone_ids), o.domain_name) }",
+					tfRef("aws_acm_certificate", ap.lb.cert, "domain_validation_options"))))
 			}
 		}
 		var urls []tfKV
 		for _, ad := range a.Postgres() {
 			if p.inv.RestoringApp(ad) == a.Name {
-				urls = append(urls, tfEntry(a.AttachmentName(ad), tfExpr(string(refDataStoreURL)+"["+string(tfLit(ad.Name))+"]")))
+				urls = append(urls, tfEntry(a.AttachmentName(ad), refDataStoreURL.index(tfLit(ad.Name))))
 			}
 		}
-		sort.Slice(urls, func(i, j int) bool { return urls[i].key < urls[j].key })
+		sort.Slice(urls, func(i, j int) bool { return urls[i].key.src() < urls[j].key.src() })
 		if len(urls) > 0 {
 			dbURLs = append(dbURLs, tfEntry(a.Name, tfObj(urls...)))
 		}
@@ -43,7 +44,7 @@ func (p *targetPlan) outputsFile() *tfWriter {
 	}
 	output("aws_targets", "DNS name of each app's load balancer, by Heroku app name (apps with a web process only). The migration's weighted DNS records point the custom domains here.", tfObj(targets...), false)
 	output("database_target_urls", "postgres:// URL of the RDS instance per app and Heroku Postgres attachment name, for the app that copies each database (a shared database is copied once). Holds passwords.", tfObj(dbURLs...), true)
-	output("ecs_cluster_name", "Name of the ECS cluster every service and task runs in.", refCluster+".name", false)
+	output("ecs_cluster_name", "Name of the ECS cluster every service and task runs in.", refCluster.dot("name"), false)
 	output("ecr_repository_urls", "ECR repository URL per app: push each app's image here, tagged var.image_tag.", tfObj(repos...), false)
 	output("log_group_names", "CloudWatch Logs group per app.", tfObj(logs...), false)
 	output("release_task_families", "Task definition family of each app's release phase: run it with aws ecs run-task before each deploy.", tfObj(releases...), false)

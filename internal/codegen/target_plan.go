@@ -346,8 +346,8 @@ func targetDefaultProcess(ap *appPlan) *procPlan {
 var (
 	refVarEnv       = tfRef("var", "environment")
 	refVarRegion    = tfRef("var", "aws_region")
-	refPrivateSubs  = tfExpr("aws_subnet.private[*].id")
-	refPublicSubs   = tfExpr("aws_subnet.public[*].id")
+	refPrivateSubs  = tfSrc("aws_subnet.private[*].id")
+	refPublicSubs   = tfSrc("aws_subnet.public[*].id")
 	refTasksSG      = tfRef("aws_security_group", "tasks", "id")
 	refCluster      = tfRef("aws_ecs_cluster", "main")
 	refExecRole     = tfRef("aws_iam_role", "task_execution")
