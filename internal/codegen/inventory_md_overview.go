@@ -4,7 +4,7 @@ package codegen
 // intro, the summary, "Before you start" and the Heroku → AWS mapping.
 
 import (
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -217,7 +217,7 @@ func (d *invDoc) mapping() {
 			s.count++
 		}
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	for _, n := range names {
 		s := services[n]
 		aws := "none known: **needs a decision**"

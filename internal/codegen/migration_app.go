@@ -5,7 +5,7 @@ package codegen
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -31,7 +31,7 @@ func migrationAppFile(inv *Inventory, a *App) (*tfWriter, []string) {
 			dbs = append(dbs, a.AttachmentName(ad))
 		}
 	}
-	sort.Strings(dbs)
+	slices.Sort(dbs)
 	if len(dbs) > 0 {
 		m.AppendNewline()
 		w.set(m, "databases", tfSrc("var.copy_databases ? %s : []", tfStrings(dbs)))

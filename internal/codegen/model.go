@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"cmp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -138,7 +139,7 @@ func (a *App) AttachmentName(ad inventory.AddOn) string {
 	if len(names) == 0 {
 		return strings.ToUpper(strings.ReplaceAll(Identifier(ad.Name), "-", "_"))
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	// DATABASE wins: it is the attachment behind DATABASE_URL.
 	for _, n := range names {
 		if n == "DATABASE" {
@@ -202,6 +203,6 @@ func (inv *Inventory) DataStores() []inventory.AddOn {
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	slices.SortFunc(out, func(a, b inventory.AddOn) int { return cmp.Compare(a.Name, b.Name) })
 	return out
 }

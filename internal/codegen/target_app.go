@@ -3,7 +3,9 @@ package codegen
 import (
 	"cmp"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -186,10 +188,9 @@ func (p *targetPlan) secrets(ap *appPlan) []targetSecret {
 		byName[pp.varName] = tfRef("aws_ssm_parameter", pp.label, "arn")
 	}
 	out := make([]targetSecret, 0, len(byName))
-	for name, from := range byName {
-		out = append(out, targetSecret{name, from})
+	for _, name := range slices.Sorted(maps.Keys(byName)) {
+		out = append(out, targetSecret{name, byName[name]})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out
 }
 
@@ -206,8 +207,8 @@ func (p *targetPlan) taskDefinition(w *tfWriter, ap *appPlan, pp *procPlan) {
 	w.set(b, "family", tfLit(pp.family))
 	w.set(b, "requires_compatibilities", tfStrings([]string{"FARGATE"}))
 	w.set(b, "network_mode", tfLit("awsvpc"))
-	w.set(b, "cpu", tfLit(fmt.Sprint(pp.cpu)))
-	w.set(b, "memory", tfLit(fmt.Sprint(pp.memory)))
+	w.set(b, "cpu", tfLit(strconv.Itoa(pp.cpu)))
+	w.set(b, "memory", tfLit(strconv.Itoa(pp.memory)))
 	w.set(b, "execution_role_arn", refExecRole.dot("arn"))
 	w.set(b, "task_role_arn", tfRef("aws_iam_role", ap.taskRole, "arn"))
 	rp := w.nested(b, "runtime_platform")
@@ -227,7 +228,7 @@ func (p *targetPlan) taskDefinition(w *tfWriter, ap *appPlan, pp *procPlan) {
 	if web {
 		c = append(c,
 			tfField("portMappings", tfList(tfInline(tfField("containerPort", tfNum(targetContainerPort)), tfField("protocol", tfLit("tcp"))))))
-		env = append(env, tfInline(tfField("name", tfLit("PORT")), tfField("value", tfLit(fmt.Sprint(targetContainerPort)))))
+		env = append(env, tfInline(tfField("name", tfLit("PORT")), tfField("value", tfLit(strconv.Itoa(targetContainerPort)))))
 	}
 	// Empty config vars: SSM cannot hold them, so they are plain (and
 	// harmless) empty environment variables.

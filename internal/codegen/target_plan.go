@@ -4,8 +4,10 @@ package codegen
 // chosen here, once and in a stable order, before any file is written.
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
@@ -116,7 +118,7 @@ func newTargetPlan(inv *Inventory) *targetPlan {
 	for i := range inv.Apps {
 		apps[i] = &inv.Apps[i]
 	}
-	sort.Slice(apps, func(i, j int) bool { return apps[i].Name < apps[j].Name })
+	slices.SortFunc(apps, func(a, b *App) int { return cmp.Compare(a.Name, b.Name) })
 
 	// Shared resources take their labels first, so that no app can take
 	// them.
@@ -210,7 +212,7 @@ func newTargetPlan(inv *Inventory) *targetPlan {
 		}
 		p.apps = append(p.apps, ap)
 	}
-	sort.Strings(p.certDomains)
+	slices.Sort(p.certDomains)
 	return p
 }
 
@@ -231,11 +233,8 @@ func (p *targetPlan) planStores(apps []*App) {
 			sp.id = awsName(ad.Name, 40, rgIDs)
 		}
 		for _, a := range apps {
-			for _, own := range a.AddOns {
-				if own.Name == ad.Name {
-					sp.apps = append(sp.apps, a.Name)
-					break
-				}
+			if slices.ContainsFunc(a.AddOns, func(own inventory.AddOn) bool { return own.Name == ad.Name }) {
+				sp.apps = append(sp.apps, a.Name)
 			}
 		}
 		p.stores = append(p.stores, sp)
@@ -255,16 +254,11 @@ func (p *targetPlan) planParams(ap *appPlan) {
 	}
 	seen := map[string]bool{}
 	for _, sp := range p.stores {
-		var own *inventory.AddOn
-		for i := range a.AddOns {
-			if a.AddOns[i].Name == sp.ad.Name {
-				own = &a.AddOns[i]
-				break
-			}
-		}
-		if own == nil {
+		i := slices.IndexFunc(a.AddOns, func(own inventory.AddOn) bool { return own.Name == sp.ad.Name })
+		if i < 0 {
 			continue
 		}
+		own := &a.AddOns[i]
 		var vars []string
 		for _, att := range own.Attachments {
 			if att.App == a.Name && att.Name != "" {
@@ -276,7 +270,7 @@ func (p *targetPlan) planParams(ap *appPlan) {
 				vars = append(vars, v)
 			}
 		}
-		sort.Strings(vars)
+		slices.Sort(vars)
 		for _, v := range vars {
 			if seen[v] {
 				continue
@@ -289,7 +283,7 @@ func (p *targetPlan) planParams(ap *appPlan) {
 			})
 		}
 	}
-	sort.Slice(ap.params, func(i, j int) bool { return ap.params[i].varName < ap.params[j].varName })
+	slices.SortFunc(ap.params, func(a, b *paramPlan) int { return cmp.Compare(a.varName, b.varName) })
 }
 
 // label returns a resource label (or local name, for typ "local") built
@@ -297,7 +291,7 @@ func (p *targetPlan) planParams(ap *appPlan) {
 func (p *targetPlan) label(typ, base string) string {
 	l := base
 	for i := 2; p.labels[typ+"."+l]; i++ {
-		l = fmt.Sprintf("%s_%d", base, i)
+		l = base + "_" + strconv.Itoa(i)
 	}
 	p.labels[typ+"."+l] = true
 	return l
