@@ -37,12 +37,12 @@ func (d *invDoc) rollback() {
 	}
 	var reopen, rescale []string
 	for i := range apps {
-		a := &apps[i]
-		if len(a.Postgres()) > 0 && a.Web() != nil {
-			reopen = append(reopen, "heroku maintenance:off -a "+invShell(a.Name))
+		maintenance, scale := invHoldCommands(&apps[i], false)
+		if maintenance != "" {
+			reopen = append(reopen, maintenance)
 		}
-		if scale := invScaleArgs(a, false); scale != "" {
-			rescale = append(rescale, "heroku ps:scale "+scale+" -a "+invShell(a.Name))
+		if scale != "" {
+			rescale = append(rescale, scale)
 		}
 	}
 	if len(reopen) > 0 {

@@ -243,12 +243,11 @@ func (d *invDoc) runbookWindow() {
 	d.line("")
 	var stop []string
 	for i := range apps {
-		a := &apps[i]
-		if len(a.Postgres()) > 0 && a.Web() != nil {
-			stop = append(stop, "heroku maintenance:on -a "+invShell(a.Name))
-		}
-		if scale := invScaleArgs(a, true); scale != "" {
-			stop = append(stop, "heroku ps:scale "+scale+" -a "+invShell(a.Name))
+		maintenance, scale := invHoldCommands(&apps[i], true)
+		for _, c := range []string{maintenance, scale} {
+			if c != "" {
+				stop = append(stop, c)
+			}
 		}
 	}
 	if len(stop) > 0 {
@@ -468,6 +467,25 @@ func invScaleArgs(a *App, stop bool) string {
 		args = append(args, invShell(p.Type+"="+n))
 	}
 	return strings.Join(args, " ")
+}
+
+// invHoldCommands are the heroku commands that turn an app's maintenance
+// mode on and scale its non-web processes to 0 (stop), or undo that; ""
+// for a command the app does not need. Maintenance mode is for the apps
+// with a database and a web process: it keeps writes off the database
+// being copied.
+func invHoldCommands(a *App, stop bool) (maintenance, scale string) {
+	if len(a.Postgres()) > 0 && a.Web() != nil {
+		mode := "off"
+		if stop {
+			mode = "on"
+		}
+		maintenance = "heroku maintenance:" + mode + " -a " + invShell(a.Name)
+	}
+	if args := invScaleArgs(a, stop); args != "" {
+		scale = "heroku ps:scale " + args + " -a " + invShell(a.Name)
+	}
+	return maintenance, scale
 }
 
 // invHCLString quotes s as an HCL string literal.
