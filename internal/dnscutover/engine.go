@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -24,31 +25,29 @@ type Route53API interface {
 	GetHostedZone(context.Context, *route53.GetHostedZoneInput, ...func(*route53.Options)) (*route53.GetHostedZoneOutput, error)
 }
 
-// Logger receives progress messages.
-type Logger func(ctx context.Context, msg string, fields map[string]any)
-
 // Engine changes and reads a pair.
 type Engine struct {
 	R53 Route53API
-	// Sleep waits or returns ctx.Err(); tests may replace it.
-	Sleep func(ctx context.Context, d time.Duration) error
-	Log   Logger
+	// Clock times the INSYNC polls and retry backoffs; nil means
+	// clock.Real.
+	Clock clock.Clock
+	// Logger receives the waits and retries at debug level; nil means no
+	// logging.
+	Logger *slog.Logger
 	// PollInterval is the first wait between GetChange polls (default
 	// 500ms); it grows by half each poll up to MaxPollInterval (10s).
 	PollInterval, MaxPollInterval time.Duration
 }
 
 func (e *Engine) sleep(ctx context.Context, d time.Duration) error {
-	if e.Sleep != nil {
-		return e.Sleep(ctx, d)
-	}
-	return clock.Sleep(ctx, d)
+	return clock.Or(e.Clock).Sleep(ctx, d)
 }
 
-func (e *Engine) log(ctx context.Context, msg string, fields map[string]any) {
-	if e.Log != nil {
-		e.Log(ctx, msg, fields)
+func (e *Engine) logger() *slog.Logger {
+	if e.Logger == nil {
+		return slog.New(slog.DiscardHandler)
 	}
+	return e.Logger
 }
 
 // ZoneName returns a hosted zone's name, for the apex and in-zone checks.
@@ -251,7 +250,8 @@ func (e *Engine) WaitInsync(ctx context.Context, changeID string) error {
 		if out.ChangeInfo.Status == types.ChangeStatusInsync {
 			return nil
 		}
-		e.log(ctx, "Waiting for Route 53 change", map[string]any{"change_id": changeID, "status": string(out.ChangeInfo.Status), "wait": interval.String()})
+		e.logger().DebugContext(ctx, "Waiting for Route 53 change",
+			"change_id", changeID, "status", string(out.ChangeInfo.Status), "wait", interval.String())
 		if err := e.sleep(ctx, interval); err != nil {
 			return fmt.Errorf("change %s was still %s when the wait ended: %w", changeID, out.ChangeInfo.Status, err)
 		}
@@ -270,7 +270,8 @@ func (e *Engine) retrying(ctx context.Context, op string, call func() error) err
 			return err
 		}
 		wait := backoff/2 + time.Duration(rand.Int64N(int64(backoff)))
-		e.log(ctx, "Route 53 asked to retry", map[string]any{"operation": op, "attempt": attempt, "code": errorCode(err), "wait": wait.String()})
+		e.logger().DebugContext(ctx, "Route 53 asked to retry",
+			"operation", op, "attempt", attempt, "code", errorCode(err), "wait", wait.String())
 		if serr := e.sleep(ctx, wait); serr != nil {
 			return fmt.Errorf("%w (still retrying when the timeout expired: %v)", err, serr)
 		}

@@ -15,7 +15,13 @@ import (
 )
 
 // RecordType is the type of both records of the pair. Heroku's DNS target
-// is an external hostname, so the pair is a pair of CNAMEs (FACTS.md).
+// is an external hostname, and Route 53 alias records can only point at
+// AWS resources or at records in the same hosted zone, so the Heroku side
+// must be a CNAME; the records of a weighted set share one name and type,
+// so the AWS side is a CNAME too. A CNAME cannot be created at the zone
+// apex. See
+// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html
+// and https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html .
 const RecordType = "CNAME"
 
 // Weight bounds of a weighted record.
@@ -95,10 +101,6 @@ func TrafficPercent(heroku, aws int64) (herokuPct, awsPct float64) {
 	return h, math.Round((100-h)*100) / 100
 }
 
-// Problem is a plan-time finding, for a diagnostic on Attribute (a dotted
-// schema path such as "aws.alias.zone_id").
-type Problem = problem.Problem
-
 var hostnameLabel = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$`)
 
 // ValidHostname reports whether s is a DNS hostname (not an IP address).
@@ -122,11 +124,12 @@ func ValidHostname(s string) error {
 }
 
 // Validate checks a pair without calling AWS. zoneName, when known (from
-// GetHostedZone), enables the apex and in-zone checks.
-func Validate(p Pair, zoneName string) []Problem {
-	var out []Problem
+// GetHostedZone), enables the apex and in-zone checks. Attributes are
+// dotted schema paths such as "aws.alias.zone_id".
+func Validate(p Pair, zoneName string) problem.List {
+	var out problem.List
 	errorf := func(attr, summary, format string, args ...any) {
-		out = append(out, Problem{Attribute: attr, Summary: summary, Detail: fmt.Sprintf(format, args...)})
+		out = append(out, problem.Errorf(attr, summary, format, args...))
 	}
 	for _, s := range []struct {
 		attr string
@@ -141,14 +144,16 @@ func Validate(p Pair, zoneName string) []Problem {
 	if p.TTL <= 0 {
 		errorf("ttl", "Invalid TTL", "ttl is %d; it must be greater than 0 seconds. Use 60 around a cutover.", p.TTL)
 	} else if p.TTL > 300 {
-		out = append(out, Problem{Attribute: "ttl", Warning: true, Summary: "Long TTL Slows Rollback",
-			Detail: fmt.Sprintf("ttl is %d seconds. Resolvers cache each answer that long, so a weight change, and a "+
-				"rollback to Heroku, takes up to %d seconds to reach every client. Lower it to 60 a day before the cutover.", p.TTL, p.TTL)})
+		out = append(out, problem.Warnf("ttl", "Long TTL Slows Rollback",
+			"ttl is %d seconds. Resolvers cache each answer that long, so a weight change, and a "+
+				"rollback to Heroku, takes up to %d seconds to reach every client. Lower it to 60 a day before the cutover.", p.TTL, p.TTL))
 	}
+	// Route 53 answers evenly when every record of a weighted set has weight
+	// 0: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html
 	if p.Heroku.Weight == 0 && p.AWS.Weight == 0 {
-		out = append(out, Problem{Attribute: "aws.weight", Warning: true, Summary: "Both Weights Are Zero",
-			Detail: "With both weights at 0 Route 53 splits traffic evenly (50/50), not 0/0. To send everything to one side, " +
-				"give it a weight above 0 and the other side 0."})
+		out = append(out, problem.Warnf("aws.weight", "Both Weights Are Zero", "%s",
+			"With both weights at 0 Route 53 splits traffic evenly (50/50), not 0/0. To send everything to one side, "+
+				"give it a weight above 0 and the other side 0."))
 	}
 	if p.Heroku.SetIdentifier == p.AWS.SetIdentifier {
 		errorf("aws.set_identifier", "Duplicate Set Identifier",

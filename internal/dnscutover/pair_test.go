@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/route53/types"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/problem"
 )
 
 func TestTrafficPercent(t *testing.T) {
@@ -30,8 +32,8 @@ func validPair() Pair {
 		AWS:    Side{SetIdentifier: "aws", Target: "acme-alb-1.us-east-1.elb.amazonaws.com", Weight: 10}}
 }
 
-func problemsFor(p Pair, zone string) map[string]Problem {
-	out := map[string]Problem{}
+func problemsFor(p Pair, zone string) map[string]problem.Problem {
+	out := map[string]problem.Problem{}
 	for _, pr := range Validate(p, zone) {
 		out[pr.Attribute+"/"+pr.Summary] = pr
 	}

@@ -9,6 +9,8 @@
 // What this client adds: Range pagination to the last page, pacing against
 // the account's rate-limit bucket, bounded retries with jittered backoff,
 // a concurrency limit, and errors that never carry secrets.
+//
+// The API it speaks: https://devcenter.heroku.com/articles/platform-api-reference
 package heroku
 
 import (
@@ -18,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -27,6 +30,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 // Defaults of Config.
@@ -34,7 +39,7 @@ const (
 	DefaultAPIURL          = "https://api.heroku.com"
 	DefaultUserAgent       = "terraform-provider-heroku2aws"
 	DefaultMaxConcurrency  = 8
-	DefaultPageSize        = 1000 // Heroku's maximum page size
+	DefaultPageSize        = 1000 // Heroku's maximum page size: https://devcenter.heroku.com/articles/platform-api-reference#ranges
 	DefaultBucket          = 4500
 	DefaultRefillPerMinute = 75.0
 	DefaultMaxAttempts     = 8
@@ -72,11 +77,12 @@ type Config struct {
 	RateLimit RateLimit
 	// Retry bounds retries of 429, 5xx and transport errors.
 	Retry Retry
-	// Clock defaults to the real clock.
-	Clock Clock
-	// Logger receives request and retry events; nil means no logging.
+	// Clock paces requests and times backoffs; nil means clock.Real.
+	Clock clock.Clock
+	// Logger receives request and retry events (method, path, status,
+	// attempt, waits and RateLimit-Remaining); nil means no logging.
 	// Header values and bodies are never logged.
-	Logger Logger
+	Logger *slog.Logger
 }
 
 // RateLimit describes Heroku's per-account GCRA bucket.
@@ -90,13 +96,6 @@ type Retry struct {
 	MaxAttempts int           // total attempts including the first, default 8
 	BaseDelay   time.Duration // first backoff ceiling, default 500ms
 	MaxDelay    time.Duration // backoff ceiling, default 30s
-}
-
-// Logger receives structured events. Fields hold method, path, status,
-// attempt, waits and RateLimit-Remaining; never secrets.
-type Logger interface {
-	Debug(ctx context.Context, msg string, fields map[string]any)
-	Warn(ctx context.Context, msg string, fields map[string]any)
 }
 
 // Call describes one API call for Get, List and Do.
@@ -124,8 +123,8 @@ type Client struct {
 	sem       chan struct{}
 	pageSize  int
 	retry     Retry
-	clock     Clock
-	log       Logger
+	clock     clock.Clock
+	log       *slog.Logger
 	pacer     *pacer
 
 	// jitter picks the backoff in [0, ceiling]; replaced in tests.
@@ -141,7 +140,7 @@ func New(cfg Config) *Client {
 		http:      cfg.HTTPClient,
 		pageSize:  cfg.PageSize,
 		retry:     cfg.Retry,
-		clock:     cfg.Clock,
+		clock:     clock.Or(cfg.Clock),
 		log:       cfg.Logger,
 		jitter:    fullJitter,
 	}
@@ -174,8 +173,8 @@ func New(cfg Config) *Client {
 	if c.retry.MaxDelay < c.retry.BaseDelay {
 		c.retry.MaxDelay = c.retry.BaseDelay
 	}
-	if c.clock == nil {
-		c.clock = realClock{}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
 	}
 	rl := cfg.RateLimit
 	if rl.Bucket <= 0 {
@@ -351,15 +350,15 @@ func (c *Client) send(ctx context.Context, call Call, body []byte, rangeHdr stri
 			wait = max(wait, c.pacer.untilToken())
 		}
 		wait = max(wait, last.retryAfter) // capped at maxRetryAfter by parseRetryAfter
-		c.warn(ctx, "retrying Heroku API request", map[string]any{
-			"method":              call.Method,
-			"path":                pathOnly(call.Path),
-			"attempt":             attempt,
-			"max_attempts":        c.retry.MaxAttempts,
-			"wait":                wait.String(),
-			"reason":              reason(last.err),
-			"ratelimit_remaining": c.pacer.lastRemaining(),
-		})
+		c.log.WarnContext(ctx, "retrying Heroku API request",
+			"method", call.Method,
+			"path", pathOnly(call.Path),
+			"attempt", attempt,
+			"max_attempts", c.retry.MaxAttempts,
+			"wait", wait.String(),
+			"reason", reason(last.err),
+			"ratelimit_remaining", c.pacer.lastRemaining(),
+		)
 		if err := c.clock.Sleep(ctx, wait); err != nil {
 			return result{}, fmt.Errorf("%s: canceled while waiting to retry: %w", describe(call), err)
 		}
@@ -425,9 +424,8 @@ func (c *Client) attempt(ctx context.Context, call Call, target string, body []b
 	defer func() { <-c.sem }()
 
 	err := c.pacer.acquire(ctx, func(wait time.Duration) {
-		c.debug(ctx, "waiting for a Heroku rate-limit token", map[string]any{
-			"method": call.Method, "path": path, "attempt": attempt, "wait": wait.String(),
-		})
+		c.log.DebugContext(ctx, "waiting for a Heroku rate-limit token",
+			"method", call.Method, "path", path, "attempt", attempt, "wait", wait.String())
 	})
 	if err != nil {
 		return fail(fmt.Errorf("%s: canceled while waiting for a rate-limit token: %w", describe(call), err))
@@ -460,9 +458,8 @@ func (c *Client) attempt(ctx context.Context, call Call, target string, body []b
 			return fail(fmt.Errorf("%s: %w", describe(call), ctx.Err()))
 		}
 		retry := retryableTransportError(err, call.Method)
-		c.debug(ctx, "Heroku API request failed", map[string]any{
-			"method": call.Method, "path": path, "attempt": attempt, "retryable": retry,
-		})
+		c.log.DebugContext(ctx, "Heroku API request failed",
+			"method", call.Method, "path", path, "attempt", attempt, "retryable", retry)
 		return attemptOutcome{err: fmt.Errorf("%s: request failed: %w", describe(call), unwrapURLError(err)), retry: retry}
 	}
 	defer func() {
@@ -480,17 +477,17 @@ func (c *Client) attempt(ctx context.Context, call Call, target string, body []b
 	default:
 		c.pacer.done(-1, false)
 	}
-	fields := map[string]any{
-		"method":     call.Method,
-		"path":       path,
-		"status":     status,
-		"attempt":    attempt,
-		"elapsed_ms": c.clock.Now().Sub(start).Milliseconds(),
+	attrs := []slog.Attr{
+		slog.String("method", call.Method),
+		slog.String("path", path),
+		slog.Int("status", status),
+		slog.Int("attempt", attempt),
+		slog.Int64("elapsed_ms", c.clock.Now().Sub(start).Milliseconds()),
 	}
 	if hasRemaining {
-		fields["ratelimit_remaining"] = remaining
+		attrs = append(attrs, slog.Int64("ratelimit_remaining", remaining))
 	}
-	c.debug(ctx, "Heroku API request", fields)
+	c.log.LogAttrs(ctx, slog.LevelDebug, "Heroku API request", attrs...)
 
 	if status < 200 || status > 299 {
 		data, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
@@ -601,16 +598,4 @@ func retryableTransportError(err error, method string) bool {
 	}
 	var netErr net.Error
 	return errors.As(err, &netErr) && netErr.Timeout()
-}
-
-func (c *Client) debug(ctx context.Context, msg string, fields map[string]any) {
-	if c.log != nil {
-		c.log.Debug(ctx, msg, fields)
-	}
-}
-
-func (c *Client) warn(ctx context.Context, msg string, fields map[string]any) {
-	if c.log != nil {
-		c.log.Warn(ctx, msg, fields)
-	}
 }

@@ -1,11 +1,13 @@
 package heroku
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -15,61 +17,16 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 const testKey = "HRKU-test-key-0000"
 
-// fakeClock advances only when someone sleeps. Sleep(d) moves the clock to
-// at least (now at the call + d), so concurrent sleepers model a shared
-// timeline: the clock ends at the latest wake-up time.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	sleeps []time.Duration
-	start  time.Time
-}
-
-func newFakeClock() *fakeClock {
-	t0 := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	return &fakeClock{now: t0, start: t0}
-}
-
-func (f *fakeClock) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now
-}
-
-func (f *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	target := f.now.Add(d)
-	if target.After(f.now) {
-		f.now = target
-	}
-	f.sleeps = append(f.sleeps, d)
-	return nil
-}
-
-func (f *fakeClock) since() time.Duration {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now.Sub(f.start)
-}
-
-func (f *fakeClock) slept() []time.Duration {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]time.Duration(nil), f.sleeps...)
-}
-
 type testEnv struct {
 	client   *Client
 	server   *httptest.Server
-	clock    *fakeClock
+	clock    *clock.Fake
 	requests atomic.Int64
 }
 
@@ -77,7 +34,7 @@ type testEnv struct {
 // deterministic jitter (always the ceiling). mod adjusts the Config.
 func newEnv(t *testing.T, handler http.HandlerFunc, mod func(*Config)) *testEnv {
 	t.Helper()
-	env := &testEnv{clock: newFakeClock()}
+	env := &testEnv{clock: clock.NewFake()}
 	env.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		env.requests.Add(1)
 		handler(w, r)
@@ -297,7 +254,7 @@ func Test429ThenSuccessIsPaced(t *testing.T) {
 	var seen times
 	var env *testEnv
 	env = newEnv(t, func(w http.ResponseWriter, r *http.Request) {
-		seen.add(env.clock.since())
+		seen.add(env.clock.Elapsed())
 		if env.requests.Load() == 1 {
 			w.Header().Set("RateLimit-Remaining", "0")
 			herokuError(w, http.StatusTooManyRequests, "rate_limit", "Your account reached the API rate limit")
@@ -332,7 +289,7 @@ func TestPacingWhenRemainingHitsZero(t *testing.T) {
 	var seen times
 	var env *testEnv
 	env = newEnv(t, func(w http.ResponseWriter, r *http.Request) {
-		seen.add(env.clock.since())
+		seen.add(env.clock.Elapsed())
 		w.Header().Set("RateLimit-Remaining", "0")
 		writeJSON(w, http.StatusOK, map[string]string{"id": "acme", "name": "acme-api"})
 	}, nil)
@@ -358,7 +315,7 @@ func TestPacingWhenRemainingHitsZero(t *testing.T) {
 			t.Errorf("request %d at %v, want %v", i, at[i], want)
 		}
 	}
-	sl := env.clock.slept()
+	sl := env.clock.Sleeps()
 	if len(sl) != 2 || !near(sl[0], 800*time.Millisecond) || !near(sl[1], 800*time.Millisecond) {
 		t.Errorf("sleeps = %v, want [800ms 800ms]", sl)
 	}
@@ -381,7 +338,7 @@ func TestPacingSpreadsConcurrentRequests(t *testing.T) {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"id": "acct"})
 	}, func(c *Config) {
-		c.Clock = realClock{}
+		c.Clock = clock.Real
 		c.RateLimit = RateLimit{Bucket: 10, RefillPerMinute: 600}
 	})
 	ctx := context.Background()
@@ -442,7 +399,7 @@ func Test5xxRetryThenSuccess(t *testing.T) {
 	if got := env.requests.Load(); got != 3 {
 		t.Errorf("requests = %d, want 3", got)
 	}
-	if sl := env.clock.slept(); fmt.Sprint(sl) != "[500ms 1s]" {
+	if sl := env.clock.Sleeps(); fmt.Sprint(sl) != "[500ms 1s]" {
 		t.Errorf("backoff = %v, want [500ms 1s]", sl)
 	}
 }
@@ -505,7 +462,7 @@ func TestRateLimitExhausted(t *testing.T) {
 		t.Errorf("requests = %d, want 4", got)
 	}
 	// Every wait is at least one token's refill time (800ms).
-	sl := env.clock.slept()
+	sl := env.clock.Sleeps()
 	if len(sl) != 3 {
 		t.Fatalf("sleeps = %v, want 3", sl)
 	}
@@ -670,35 +627,11 @@ func TestConcurrencyLimit(t *testing.T) {
 	}
 }
 
-type recordingLogger struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *recordingLogger) add(level, msg string, fields map[string]any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, fmt.Sprintf("%s %s %v", level, msg, fields))
-}
-
-func (l *recordingLogger) Debug(_ context.Context, msg string, f map[string]any) {
-	l.add("DEBUG", msg, f)
-}
-func (l *recordingLogger) Warn(_ context.Context, msg string, f map[string]any) {
-	l.add("WARN", msg, f)
-}
-
-func (l *recordingLogger) all() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.lines, "\n")
-}
-
 func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 	t.Parallel()
 	const canaryKey = "HRKU-CANARY-7d1f0c4e-key"
 	const canaryValue = "CANARY-config-var-value-91ab"
-	log := &recordingLogger{}
+	var log bytes.Buffer // slog's text handler is safe for concurrent use
 	env := newEnv(t, func(w http.ResponseWriter, r *http.Request) {
 		auth := r.Header.Get("Authorization")
 		switch r.URL.Path {
@@ -719,7 +652,7 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 		}
 	}, func(c *Config) {
 		c.APIKey = canaryKey
-		c.Logger = log
+		c.Logger = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		c.Retry.MaxAttempts = 2
 	})
 	ctx := context.Background()
@@ -751,8 +684,8 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 			}
 		}
 	}
-	logs := log.all()
-	if !strings.Contains(logs, "/apps/echo-json") || !strings.Contains(logs, "status:400") {
+	logs := log.String()
+	if !strings.Contains(logs, "/apps/echo-json") || !strings.Contains(logs, "status=400") {
 		t.Errorf("logs lack method/path/status:\n%s", logs)
 	}
 	for _, secret := range []string{canaryKey, canaryValue, "Bearer", "Authorization"} {
@@ -963,8 +896,8 @@ func TestConnectionRefusedIsRetried(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close() // nothing listens there now
-	clock := newFakeClock()
-	c := New(Config{APIKey: testKey, APIURL: url, Clock: clock, Retry: Retry{MaxAttempts: 3}})
+	clk := clock.NewFake()
+	c := New(Config{APIKey: testKey, APIURL: url, Clock: clk, Retry: Retry{MaxAttempts: 3}})
 	err := c.Do(context.Background(), Call{Method: "POST", Path: "/apps"}, map[string]string{}, nil)
 	if err == nil || !strings.Contains(err.Error(), "gave up after 3 attempts") {
 		t.Fatalf("err = %v", err)
@@ -972,7 +905,7 @@ func TestConnectionRefusedIsRetried(t *testing.T) {
 	if strings.Contains(err.Error(), testKey) {
 		t.Errorf("error leaks the key: %v", err)
 	}
-	if n := len(clock.slept()); n != 2 {
+	if n := len(clk.Sleeps()); n != 2 {
 		t.Errorf("backoffs = %d, want 2", n)
 	}
 }
@@ -991,7 +924,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 	if _, err := env.client.Account(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if sl := env.clock.slept(); len(sl) != 1 || sl[0] != 7*time.Second {
+	if sl := env.clock.Sleeps(); len(sl) != 1 || sl[0] != 7*time.Second {
 		t.Errorf("sleeps = %v, want [7s]", sl)
 	}
 }

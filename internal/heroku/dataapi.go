@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,7 +16,11 @@ import (
 )
 
 // Heroku Data API (Heroku Postgres backups, "transfers"), as the Heroku CLI
-// drives it (heroku/cli src/commands/pg/backups/*.ts, src/lib/pg/backups.ts).
+// drives it (heroku/cli src/commands/pg/backups/*.ts, src/lib/pg/backups.ts;
+// for example
+// https://github.com/heroku/cli/blob/main/packages/cli/src/commands/pg/backups/capture.ts).
+// What backups are and how they are kept:
+// https://devcenter.heroku.com/articles/heroku-postgres-backups
 // The Data API lives on its own host but takes the same API token, so these
 // calls go through the same Client with Call.BaseURL set to the data URL.
 //
@@ -413,7 +418,7 @@ func (c *Client) ResolveAddonRef(ctx context.Context, app, addon string) (*Addon
 		for _, a := range atts {
 			names = append(names, a.Name)
 		}
-		sort.Strings(names)
+		slices.Sort(names)
 		known := "it has no add-on attachments"
 		if len(names) > 0 {
 			known = "its attachments are " + strings.Join(names, ", ")

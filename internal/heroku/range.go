@@ -39,6 +39,13 @@ const maxRangeHeader = 4096
 
 // ParseRange parses a Range or Next-Range header value. It never panics, and
 // for every value it accepts, ParseRange(r.String()) returns the same Range.
+// The grammar is Heroku's:
+// https://devcenter.heroku.com/articles/platform-api-reference#ranges
+//
+// This is the client's parser. internal/sandbox/herokuapi/ranges.go is an
+// independent server-side parser, written separately on purpose: each is
+// an oracle for the other's reading of Heroku's Range/Next-Range grammar,
+// so the two must not be merged or made to share code.
 func ParseRange(s string) (Range, error) {
 	var r Range
 	if len(s) > maxRangeHeader {

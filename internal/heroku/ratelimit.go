@@ -9,20 +9,6 @@ import (
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
-// Clock is the time source of a Client. Tests inject a fake one so that
-// pacing and backoff need no real sleeps.
-type Clock interface {
-	Now() time.Time
-	// Sleep waits for d, or returns ctx.Err() as soon as ctx is done.
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
-func (realClock) Sleep(ctx context.Context, d time.Duration) error { return clock.Sleep(ctx, d) }
-
 // pacer estimates the account's remaining Heroku rate-limit tokens and makes
 // requests wait for a token instead of running into 429s.
 //
@@ -34,9 +20,12 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error { return cloc
 // for the refill. Waiting requests queue behind each other, so they are
 // spread at the refill rate instead of bursting.
 //
+// The bucket, its refill and the header are described in
+// https://devcenter.heroku.com/articles/platform-api-reference#rate-limits
+//
 // Until the first RateLimit-Remaining arrives the bucket is assumed full.
 type pacer struct {
-	clock    Clock
+	clock    clock.Clock
 	capacity float64
 	perSec   float64 // refill rate
 
@@ -48,13 +37,13 @@ type pacer struct {
 	remaining int64     // last RateLimit-Remaining seen, -1 if none
 }
 
-func newPacer(clock Clock, rl RateLimit) *pacer {
+func newPacer(clk clock.Clock, rl RateLimit) *pacer {
 	return &pacer{
-		clock:     clock,
+		clock:     clk,
 		capacity:  float64(rl.Bucket),
 		perSec:    rl.RefillPerMinute / 60,
 		tokens:    float64(rl.Bucket),
-		at:        clock.Now(),
+		at:        clk.Now(),
 		remaining: -1,
 	}
 }

@@ -3,6 +3,8 @@ package heroku
 import (
 	"context"
 	"testing"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 // A RateLimit-Remaining figure above the estimate may be stale (answers to
@@ -10,8 +12,7 @@ import (
 // estimate; one below it must lower it.
 func TestPacerFiguresOnlyLowerTheEstimate(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	p := newPacer(clock, RateLimit{Bucket: 10, RefillPerMinute: 60})
+	p := newPacer(clock.NewFake(), RateLimit{Bucket: 10, RefillPerMinute: 60})
 	for i := 0; i < 3; i++ {
 		if err := p.acquire(context.Background(), nil); err != nil {
 			t.Fatal(err)

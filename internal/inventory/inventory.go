@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -210,7 +211,7 @@ func (r *Reader) AddOns(ctx context.Context, app string) ([]AddOn, error) {
 		if a.BilledPrice != nil {
 			item.BilledPriceCents = a.BilledPrice.Cents
 		}
-		sort.Strings(item.ConfigVars)
+		slices.Sort(item.ConfigVars)
 		sort.Slice(item.Attachments, func(i, j int) bool {
 			x, y := item.Attachments[i], item.Attachments[j]
 			return x.App+"\x00"+x.Name < y.App+"\x00"+y.Name
@@ -234,7 +235,7 @@ func AddOnConfigVarNames(addons []AddOn) []string {
 			}
 		}
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	return names
 }
 
@@ -362,8 +363,8 @@ func ShapeConfigVars(raw map[string]*string, addons []AddOn, filter Filter) *Con
 			out.UserNames = append(out.UserNames, name)
 		}
 	}
-	sort.Strings(out.Names)
-	sort.Strings(out.AddOnNames)
-	sort.Strings(out.UserNames)
+	slices.Sort(out.Names)
+	slices.Sort(out.AddOnNames)
+	slices.Sort(out.UserNames)
 	return out
 }

@@ -51,7 +51,9 @@
 // password goes through a 0600 PGPASSFILE in the work directory, never
 // argv. Children run in their own process group; on cancellation the
 // group gets SIGTERM, then SIGKILL after a grace period, and is waited for
-// before the work directory is removed. pg_restore goes on after errors;
+// before the work directory is removed. pg_restore goes on after errors
+// unless --exit-on-error is given
+// (https://www.postgresql.org/docs/15/app-pgrestore.html);
 // its stderr is classified: "must be owner of extension ..." (COMMENT ON
 // EXTENSION, DROP EXTENSION), comments on objects owned by others and
 // ALTER ... OWNER TO errors are tolerated and reported as warnings, any
@@ -61,7 +63,8 @@
 //
 // # heroku_ext
 //
-// Since 2022 Heroku installs extensions into a heroku_ext schema. A Heroku
+// Since 2022 Heroku installs extensions into a heroku_ext schema
+// (https://devcenter.heroku.com/changelog-items/2446). A Heroku
 // dump creates its extensions WITH SCHEMA heroku_ext (and uses
 // heroku_ext.citext and friends) but may not create the schema. When the
 // dump uses heroku_ext, the executor creates the schema and the extensions

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 // downloader streams a dump to a file. It resumes a cut transfer with an
@@ -19,8 +21,7 @@ import (
 // secret: it never appears in errors or progress.
 type downloader struct {
 	client   *http.Client
-	sleep    func(ctx context.Context, d time.Duration) error
-	now      func() time.Time
+	clock    clock.Clock
 	attempts int           // consecutive failures allowed
 	stall    time.Duration // no bytes for this long: abort and resume
 	// refresh returns a new URL (nil: the URL cannot be renewed).
@@ -53,7 +54,7 @@ func (d *downloader) download(ctx context.Context, rawURL string, f *os.File) (i
 		refreshes int
 		lastErr   error
 	)
-	d.start = d.now()
+	d.start = d.clock.Now()
 	for {
 		if err := ctx.Err(); err != nil {
 			return have, err
@@ -117,7 +118,7 @@ func (d *downloader) download(ctx context.Context, rawURL string, f *os.File) (i
 		if wait > downloadMaxWait {
 			wait = downloadMaxWait
 		}
-		if serr := d.sleep(ctx, wait); serr != nil {
+		if serr := d.clock.Sleep(ctx, wait); serr != nil {
 			return have, serr
 		}
 	}
@@ -144,7 +145,8 @@ func (d *downloader) attempt(ctx context.Context, rawURL string, f *os.File, hav
 		req.Header.Set("Range", "bytes="+strconv.FormatInt(have, 10)+"-")
 	}
 	req.Header.Set("Accept-Encoding", "identity")
-	// Headers may stall too: the stall timer covers the whole attempt.
+	// Headers may stall too: the stall timer covers the whole attempt. It
+	// runs on real time, not d.clock: it watches real network I/O.
 	stall := time.AfterFunc(d.stall, cancel)
 	defer stall.Stop()
 	resp, err := d.client.Do(req)
@@ -202,7 +204,7 @@ func (d *downloader) attempt(ctx context.Context, rawURL string, f *os.File, hav
 func (d *downloader) copy(ctx context.Context, f *os.File, body io.Reader, stall *time.Timer, base, total int64) (int64, error) {
 	buf := make([]byte, downloadBuffer)
 	var n int64
-	lastReport := d.now()
+	lastReport := d.clock.Now()
 	for {
 		m, rerr := body.Read(buf)
 		if m > 0 {
@@ -211,7 +213,7 @@ func (d *downloader) copy(ctx context.Context, f *os.File, body io.Reader, stall
 				return n, errNoRetry{fmt.Errorf("writing the dump: %w", werr)}
 			}
 			n += int64(m)
-			if now := d.now(); now.Sub(lastReport) >= time.Second {
+			if now := d.clock.Now(); now.Sub(lastReport) >= time.Second {
 				lastReport = now
 				d.report(base+n, total, false)
 			}
@@ -236,7 +238,7 @@ func (d *downloader) report(done, total int64, final bool) {
 		return
 	}
 	rate := 0.0
-	if secs := d.now().Sub(d.start).Seconds(); secs > 0 {
+	if secs := d.clock.Now().Sub(d.start).Seconds(); secs > 0 {
 		rate = float64(done) / secs
 	}
 	d.progress(done, total, rate, final)

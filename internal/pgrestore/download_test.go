@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 )
 
 // content is deterministic pseudo-random data of any size, generated on
@@ -78,17 +80,16 @@ func serveContent(c content, cutAt int64, cuts *atomic.Int32, ranges *[]string, 
 	}
 }
 
-func newTestDownloader(srv *httptest.Server, refresh func(context.Context) (string, error)) (*downloader, *[]time.Duration) {
-	var sleeps []time.Duration
+func newTestDownloader(srv *httptest.Server, refresh func(context.Context) (string, error)) (*downloader, *clock.Fake) {
+	clk := clock.NewFake()
 	return &downloader{
 		client:   srv.Client(),
-		sleep:    func(_ context.Context, d time.Duration) error { sleeps = append(sleeps, d); return nil },
-		now:      time.Now,
+		clock:    clk,
 		attempts: 3,
 		stall:    5 * time.Second,
 		refresh:  refresh,
 		what:     "the test dump",
-	}, &sleeps
+	}, clk
 }
 
 func tempFile(t *testing.T) *os.File {
@@ -107,7 +108,7 @@ func TestDownloadResumesWithRange(t *testing.T) {
 	var ranges []string
 	srv := httptest.NewServer(serveContent(c, 1<<20, &cuts, &ranges, &mu))
 	defer srv.Close()
-	d, sleeps := newTestDownloader(srv, nil)
+	d, clk := newTestDownloader(srv, nil)
 	var reports []int64
 	d.progress = func(done, total int64, rate float64, final bool) { reports = append(reports, done) }
 	f := tempFile(t)
@@ -126,8 +127,8 @@ func TestDownloadResumesWithRange(t *testing.T) {
 	}
 	// The first cut came after progress: resumed at once. The second
 	// restarted from 0 and got no further: one backoff.
-	if fmt.Sprint(*sleeps) != "[1s]" {
-		t.Errorf("backoff = %v", *sleeps)
+	if fmt.Sprint(clk.Sleeps()) != "[1s]" {
+		t.Errorf("backoff = %v", clk.Sleeps())
 	}
 	if len(reports) == 0 || reports[len(reports)-1] != c.size {
 		t.Errorf("progress = %v", reports)
@@ -222,13 +223,13 @@ func TestDownloadErrorsHideTheURL(t *testing.T) {
 		"/flaky":   "giving up after 3 attempts without progress (0 bytes received): the server answered 503",
 		"/missing": "the server answered 404 Not Found",
 	} {
-		d, sleeps := newTestDownloader(srv, nil)
+		d, clk := newTestDownloader(srv, nil)
 		_, err := d.download(context.Background(), srv.URL+path+"?"+secret, tempFile(t))
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), srv.URL) {
 			t.Errorf("%s: err = %v", path, err)
 		}
-		if path == "/flaky" && fmt.Sprint(*sleeps) != "[1s 2s]" {
-			t.Errorf("backoff = %v", *sleeps)
+		if path == "/flaky" && fmt.Sprint(clk.Sleeps()) != "[1s 2s]" {
+			t.Errorf("backoff = %v", clk.Sleeps())
 		}
 	}
 	// A dead host: the transport error does not repeat the URL either.

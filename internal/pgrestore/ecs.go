@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/pgrestore/ecsjob"
 )
 
@@ -38,11 +40,9 @@ func NewECS(cfg ECSConfig) Executor {
 	if cfg.LogSettle <= 0 {
 		cfg.LogSettle = 30 * time.Second
 	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	cfg.Clock = clock.Or(cfg.Clock)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.ProgressInterval <= 0 {
 		cfg.ProgressInterval = 2 * time.Second
@@ -68,13 +68,13 @@ type ecsRun struct {
 }
 
 // Run implements Executor.
-func (x *ecsExecutor) Run(ctx context.Context, job Job, p Progress) (*Result, error) {
+func (x *ecsExecutor) Run(ctx context.Context, job Job) (*Result, error) {
 	cfg := x.cfg
 	r := &ecsRun{
 		run: &run{
-			cfg: LocalConfig{Heroku: cfg.Heroku, PollInterval: cfg.PollInterval, Sleep: cfg.Sleep, Now: cfg.Now,
+			cfg: LocalConfig{Heroku: cfg.Heroku, PollInterval: cfg.PollInterval, Clock: cfg.Clock, Logger: cfg.Logger,
 				ProgressInterval: cfg.ProgressInterval},
-			job: job, p: p, res: &Result{StartedAt: cfg.Now()}, red: &redactor{}, lastProgress: map[string]time.Time{},
+			job: job, res: &Result{StartedAt: cfg.Clock.Now()}, red: &redactor{}, lastProgress: map[string]time.Time{},
 		},
 		cfg:   cfg,
 		runID: cfg.RunID,
@@ -86,7 +86,7 @@ func (x *ecsExecutor) Run(ctx context.Context, job Job, p Progress) (*Result, er
 	}
 	err := r.runECS(ctx)
 	r.cleanup(ctx)
-	r.res.FinishedAt = cfg.Now()
+	r.res.FinishedAt = cfg.Clock.Now()
 	for i, w := range r.res.Warnings {
 		r.res.Warnings[i] = r.red.redact(w)
 	}
@@ -114,7 +114,7 @@ func (r *ecsRun) runECS(ctx context.Context) error {
 		}
 	}
 	r.red.add(job.Source.DumpURL)
-	if ps := Problems(append(Validate(job), ValidateECS(job, r.cfg.Task)...)).Errors(); len(ps) > 0 {
+	if ps := append(Validate(job), ValidateECS(job, r.cfg.Task)...).Errors(); len(ps) > 0 {
 		return ps
 	}
 	if r.cfg.ECS == nil || r.cfg.Logs == nil || r.cfg.SSM == nil {
@@ -378,7 +378,7 @@ func (r *ecsRun) watch(ctx context.Context) (*ecstypes.Task, error) {
 			r.stopped = true
 			return task, nil
 		}
-		if err := r.cfg.Sleep(ctx, wait); err != nil {
+		if err := r.cfg.Clock.Sleep(ctx, wait); err != nil {
 			return nil, r.abort(err)
 		}
 		wait = min(wait+wait/2, r.cfg.MaxTaskPollInterval)
@@ -442,7 +442,7 @@ func (r *ecsRun) stopTask(ctx context.Context, reason string) error {
 			_ = r.readLogs(ctx)
 			return nil
 		}
-		if err := r.cfg.Sleep(ctx, wait); err != nil {
+		if err := r.cfg.Clock.Sleep(ctx, wait); err != nil {
 			return fmt.Errorf("the task did not reach STOPPED within %s", r.cfg.StopWait)
 		}
 		wait = min(wait+wait/2, r.cfg.MaxTaskPollInterval)
@@ -493,15 +493,15 @@ func (r *ecsRun) finish(ctx context.Context, task *ecstypes.Task) error {
 	// CloudWatch Logs ingests with a delay: wait for the summary a while
 	// when the job says it wrote one.
 	if code == ecsjob.ExitOK || code == ecsjob.ExitRestoreErrors {
-		deadline := r.cfg.Now().Add(r.cfg.LogSettle)
-		for r.logs.summary == "" && r.cfg.Now().Before(deadline) {
+		deadline := r.cfg.Clock.Now().Add(r.cfg.LogSettle)
+		for r.logs.summary == "" && r.cfg.Clock.Now().Before(deadline) {
 			if err := r.readLogs(ctx); err != nil && ctx.Err() != nil {
 				return err
 			}
 			if r.logs.summary != "" {
 				break
 			}
-			if err := r.cfg.Sleep(ctx, time.Second); err != nil {
+			if err := r.cfg.Clock.Sleep(ctx, time.Second); err != nil {
 				return err
 			}
 		}
@@ -653,9 +653,7 @@ func (r *ecsRun) logLine(ctx context.Context, line string) {
 	l := r.logs
 	line = strings.TrimRight(line, "\r\n")
 	red := r.red.redact(line)
-	if lp, ok := r.p.(LineProgress); ok {
-		lp.Line(ctx, red)
-	}
+	r.cfg.Logger.DebugContext(ctx, "pg restore job task: "+red)
 	switch {
 	case strings.HasPrefix(line, ecsjob.Prefix):
 		l.summary = line

@@ -3,6 +3,7 @@ package pgrestore
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,6 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/problem"
 )
 
 // The ECS executor runs the job in a one-off Fargate task inside the
@@ -146,17 +150,13 @@ type ECSConfig struct {
 	// LogSettle bounds the wait for the task's last log lines after it
 	// stopped (CloudWatch Logs ingests with a delay); default 30s.
 	LogSettle time.Duration
-	// Sleep and Now as in LocalConfig.
-	Sleep func(ctx context.Context, d time.Duration) error
-	Now   func() time.Time
+	// Clock as in LocalConfig.
+	Clock clock.Clock
+	// Logger as in LocalConfig; it also receives each line of the task's
+	// log (redacted), at debug level, as "pg restore job task: <line>".
+	Logger *slog.Logger
 	// ProgressInterval as in LocalConfig; default 2s.
 	ProgressInterval time.Duration
-}
-
-// LineProgress is implemented by a Progress that also takes the task's
-// log lines (already redacted), as they arrive.
-type LineProgress interface {
-	Line(ctx context.Context, line string)
 }
 
 var (
@@ -188,10 +188,10 @@ func init() {
 // ValidateECS checks what the ECS executor needs beyond Validate: the ecs
 // block, and the options a shell job in a stock image cannot honour.
 // Attribute paths are relative to the resource ("ecs.cpu").
-func ValidateECS(job Job, t ECSTask) []Problem {
-	var out []Problem
+func ValidateECS(job Job, t ECSTask) problem.List {
+	var out problem.List
 	errorf := func(attr, summary, format string, args ...any) {
-		out = append(out, Problem{Attribute: attr, Summary: summary, Detail: fmt.Sprintf(format, args...)})
+		out = append(out, problem.Errorf(attr, summary, format, args...))
 	}
 	unsupported := func(attr, why string) {
 		errorf(attr, "Not Supported With executor = \"ecs\"", "%s The ecs executor runs a shell job in a stock "+
@@ -252,10 +252,10 @@ func ValidateECS(job Job, t ECSTask) []Problem {
 	return out
 }
 
-func (t ECSTask) validate() []Problem {
-	var out []Problem
+func (t ECSTask) validate() problem.List {
+	var out problem.List
 	errorf := func(attr, summary, format string, args ...any) {
-		out = append(out, Problem{Attribute: attr, Summary: summary, Detail: fmt.Sprintf(format, args...)})
+		out = append(out, problem.Errorf(attr, summary, format, args...))
 	}
 	if c := t.Cluster; c == "" {
 		errorf("ecs.cluster", "Missing ECS Cluster", "Set ecs.cluster to the name or ARN of the cluster the task runs in.")

@@ -10,10 +10,10 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/heroku"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/pgtest"
 )
@@ -148,20 +148,20 @@ func (f *fakeHeroku) serveDump(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func herokuExecutor(f *fakeHeroku, tmp string, sleeps *[]time.Duration, mu *sync.Mutex) Executor {
-	// A clock that moves a second per reading: every progress event passes
-	// the rate limit.
-	var ticks atomic.Int64
-	t0 := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+// tickingClock is a clock.Fake that also moves a second per reading, so
+// that every progress event passes the rate limit.
+type tickingClock struct{ *clock.Fake }
+
+func (c tickingClock) Now() time.Time {
+	c.Advance(time.Second)
+	return c.Fake.Now()
+}
+
+func herokuExecutor(f *fakeHeroku, tmp string, clk *clock.Fake, rec *recorder) Executor {
 	return NewLocal(LocalConfig{
-		Now:    func() time.Time { return t0.Add(time.Duration(ticks.Add(1)) * time.Second) },
+		Clock:  tickingClock{clk},
+		Logger: rec.logger(),
 		Heroku: f.client(), TempDir: tmp, PollInterval: 3 * time.Second, ProgressInterval: time.Millisecond,
-		Sleep: func(ctx context.Context, d time.Duration) error {
-			mu.Lock()
-			*sleeps = append(*sleeps, d)
-			mu.Unlock()
-			return ctx.Err()
-		},
 	})
 }
 
@@ -173,14 +173,13 @@ func TestIntegrationHerokuCaptureAndRestore(t *testing.T) {
 	dump := herokuStyleDump(t, c, "src")
 	f := newFakeHeroku(t, dump)
 	tmp := t.TempDir()
-	var sleeps []time.Duration
-	var mu sync.Mutex
+	clk := clock.NewFake()
 	rec := &recorder{}
 	opts := DefaultOptions()
-	res, err := herokuExecutor(f, tmp, &sleeps, &mu).Run(ctx, Job{
+	res, err := herokuExecutor(f, tmp, clk, rec).Run(ctx, Job{
 		Source:    Source{HerokuBackup: &HerokuBackup{App: "acme-api", Capture: true}},
 		TargetURL: c.URL("tgt"), Options: opts,
-	}, rec)
+	})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -189,11 +188,9 @@ func TestIntegrationHerokuCaptureAndRestore(t *testing.T) {
 		t.Errorf("BackupID %q, BytesTransferred %d (dump %d)", res.BackupID, res.BytesTransferred, info.Size())
 	}
 	checkAllMatch(t, res, false)
-	mu.Lock()
-	if fmt.Sprint(sleeps) != "[3s 3s 3s]" {
+	if sleeps := clk.Sleeps(); fmt.Sprint(sleeps) != "[3s 3s 3s]" {
 		t.Errorf("sleeps = %v, want three polls 3s apart", sleeps)
 	}
-	mu.Unlock()
 	f.mu.Lock()
 	reqs := strings.Join(f.requests, "\n")
 	f.mu.Unlock()
@@ -230,16 +227,15 @@ func TestIntegrationHerokuBackupSelection(t *testing.T) {
 	must(t, c.Exec(ctx, "src", "CREATE TABLE t (x int); INSERT INTO t SELECT generate_series(1, 10)"))
 	must(t, c.CreateDatabase(ctx, "tgt"))
 	dump := herokuStyleDump(t, c, "src")
-	var sleeps []time.Duration
-	var mu sync.Mutex
+	clk := clock.NewFake()
 
 	// latest: b042 failed, so b041.
 	f := newFakeHeroku(t, dump)
 	tmp := t.TempDir()
-	res, err := herokuExecutor(f, tmp, &sleeps, &mu).Run(ctx, Job{
+	res, err := herokuExecutor(f, tmp, clk, nil).Run(ctx, Job{
 		Source: Source{HerokuBackup: &HerokuBackup{App: "acme-api"}}, TargetURL: c.URL("tgt"),
 		Options: Options{Verify: VerifyRowCounts, NoOwner: true, NoACL: true},
-	}, nil)
+	})
 	if err != nil {
 		t.Fatalf("latest: %v", err)
 	}
@@ -248,15 +244,15 @@ func TestIntegrationHerokuBackupSelection(t *testing.T) {
 	}
 
 	// A named backup that failed: the error quotes its log.
-	_, err = herokuExecutor(f, tmp, &sleeps, &mu).Run(ctx, Job{
+	_, err = herokuExecutor(f, tmp, clk, nil).Run(ctx, Job{
 		Source: Source{HerokuBackup: &HerokuBackup{App: "acme-api", Backup: "b042"}}, TargetURL: c.URL("tgt"),
-	}, nil)
+	})
 	if err == nil || !strings.Contains(err.Error(), "backup b042 of app \"acme-api\" failed on Heroku") || !strings.Contains(err.Error(), "out of disk space") {
 		t.Errorf("b042: err = %v", err)
 	}
-	_, err = herokuExecutor(f, tmp, &sleeps, &mu).Run(ctx, Job{
+	_, err = herokuExecutor(f, tmp, clk, nil).Run(ctx, Job{
 		Source: Source{HerokuBackup: &HerokuBackup{App: "acme-api", Backup: "b007"}}, TargetURL: c.URL("tgt"),
-	}, nil)
+	})
 	if err == nil || !strings.Contains(err.Error(), "has no backup b007") {
 		t.Errorf("b007: err = %v", err)
 	}
@@ -264,9 +260,9 @@ func TestIntegrationHerokuBackupSelection(t *testing.T) {
 	// A capture that fails.
 	f2 := newFakeHeroku(t, dump)
 	f2.captureFails = true
-	_, err = herokuExecutor(f2, tmp, &sleeps, &mu).Run(ctx, Job{
+	_, err = herokuExecutor(f2, tmp, clk, nil).Run(ctx, Job{
 		Source: Source{HerokuBackup: &HerokuBackup{App: "acme-api", Capture: true}}, TargetURL: c.URL("tgt"),
-	}, nil)
+	})
 	if err == nil || !strings.Contains(err.Error(), "backup b043 of postgresql-curly-12345 failed on Heroku") ||
 		!strings.Contains(err.Error(), "conflict with recovery") {
 		t.Errorf("failed capture: err = %v", err)
@@ -275,9 +271,9 @@ func TestIntegrationHerokuBackupSelection(t *testing.T) {
 		t.Errorf("secret in error: %v", err)
 	}
 	// An unknown attachment.
-	_, err = herokuExecutor(f2, tmp, &sleeps, &mu).Run(ctx, Job{
+	_, err = herokuExecutor(f2, tmp, clk, nil).Run(ctx, Job{
 		Source: Source{HerokuBackup: &HerokuBackup{App: "acme-api", Addon: "HEROKU_POSTGRESQL_PINK"}}, TargetURL: c.URL("tgt"),
-	}, nil)
+	})
 	if err == nil || !strings.Contains(err.Error(), "its attachments are DATABASE") {
 		t.Errorf("unknown add-on: err = %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"os/exec"
@@ -114,6 +115,8 @@ func herokuStyleDump(t *testing.T, c *pgtest.Cluster, db string) string {
 	return path
 }
 
+// recorder is a slog.Handler that keeps the executor's progress events
+// ("pg restore job: <phase>") as "phase:status", with their fields.
 type recorder struct {
 	mu     sync.Mutex
 	events []string
@@ -121,19 +124,38 @@ type recorder struct {
 	hook   func(event string)
 }
 
-func (r *recorder) Phase(_ context.Context, phase string, fields map[string]any) {
+// logger is the Logger of an executor that reports to r; nil for a nil r.
+func (r *recorder) logger() *slog.Logger {
+	if r == nil {
+		return nil
+	}
+	return slog.New(r)
+}
+
+func (r *recorder) Enabled(context.Context, slog.Level) bool { return true }
+
+func (r *recorder) Handle(_ context.Context, rec slog.Record) error {
+	if !strings.HasPrefix(rec.Message, "pg restore job: ") {
+		return nil
+	}
+	fields := map[string]any{}
+	rec.Attrs(func(a slog.Attr) bool {
+		fields[a.Key] = a.Value.Any()
+		return true
+	})
+	event := fmt.Sprint(fields["phase"]) + ":" + fmt.Sprint(fields["status"])
 	if r.hook != nil {
-		r.hook(phase + ":" + fmt.Sprint(fields["status"]))
+		r.hook(event)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.events = append(r.events, phase+":"+fmt.Sprint(fields["status"]))
-	cp := map[string]any{"phase": phase}
-	for k, v := range fields {
-		cp[k] = v
-	}
-	r.fields = append(r.fields, cp)
+	r.events = append(r.events, event)
+	r.fields = append(r.fields, fields)
+	return nil
 }
+
+func (r *recorder) WithAttrs([]slog.Attr) slog.Handler { return r }
+func (r *recorder) WithGroup(string) slog.Handler      { return r }
 
 func (r *recorder) String() string {
 	r.mu.Lock()
@@ -154,8 +176,8 @@ func query[T any](t *testing.T, dbURL, sql string) T {
 	return v
 }
 
-func testExecutor(t *testing.T, tmp string) Executor {
-	return NewLocal(LocalConfig{TempDir: tmp, KillGrace: 3 * time.Second, ProgressInterval: time.Millisecond})
+func testExecutor(t *testing.T, tmp string, rec *recorder) Executor {
+	return NewLocal(LocalConfig{TempDir: tmp, KillGrace: 3 * time.Second, ProgressInterval: time.Millisecond, Logger: rec.logger()})
 }
 
 func assertEmptyDir(t *testing.T, dir string) {
@@ -204,7 +226,7 @@ func TestIntegrationDumpFileChecksums(t *testing.T) {
 	opts.Jobs = 3
 	opts.Verify = VerifyChecksums
 	opts.Analyze = true
-	res, err := testExecutor(t, tmp).Run(ctx, Job{Source: Source{DumpFile: dump}, TargetURL: c.URL("tgt"), Options: opts}, rec)
+	res, err := testExecutor(t, tmp, rec).Run(ctx, Job{Source: Source{DumpFile: dump}, TargetURL: c.URL("tgt"), Options: opts})
 	if err != nil {
 		t.Fatalf("Run: %v\nwarnings: %v", err, res.Warnings)
 	}
@@ -262,7 +284,7 @@ func TestIntegrationDatabaseURLChecksums(t *testing.T) {
 			}
 		}
 	}}
-	res, err := testExecutor(t, tmp).Run(ctx, Job{Source: Source{DatabaseURL: c.URL("src")}, TargetURL: c.URL("tgt"), Options: opts}, rec)
+	res, err := testExecutor(t, tmp, rec).Run(ctx, Job{Source: Source{DatabaseURL: c.URL("src")}, TargetURL: c.URL("tgt"), Options: opts})
 	if err != nil {
 		t.Fatalf("Run: %v\nwarnings: %v", err, res.Warnings)
 	}
@@ -296,7 +318,7 @@ func TestIntegrationRowCountsRemapAndFilters(t *testing.T) {
 	opts.ExcludeTables = []string{"audit_log"}
 	opts.ExcludeSchemas = []string{"Mixed Case"}
 	opts.Jobs = 1
-	res, err := testExecutor(t, tmp).Run(ctx, Job{Source: Source{DumpFile: dump}, TargetURL: c.URL("tgt"), Options: opts}, nil)
+	res, err := testExecutor(t, tmp, nil).Run(ctx, Job{Source: Source{DumpFile: dump}, TargetURL: c.URL("tgt"), Options: opts})
 	if err != nil {
 		t.Fatalf("Run: %v\nwarnings: %v", err, res.Warnings)
 	}
@@ -325,13 +347,13 @@ func TestIntegrationRowCountsRemapAndFilters(t *testing.T) {
 		t.Errorf("excluded table or its view restored")
 	}
 	// A second run without clean refuses the now non-empty target.
-	_, err = testExecutor(t, tmp).Run(ctx, Job{Source: Source{DumpFile: dump}, TargetURL: c.URL("tgt"), Options: opts}, nil)
+	_, err = testExecutor(t, tmp, nil).Run(ctx, Job{Source: Source{DumpFile: dump}, TargetURL: c.URL("tgt"), Options: opts})
 	if err == nil || !strings.Contains(err.Error(), "already has") {
 		t.Errorf("second run: err = %v, want a non-empty target error", err)
 	}
 	// With clean it goes through.
 	opts.Clean = true
-	if res, err := testExecutor(t, tmp).Run(ctx, Job{Source: Source{DumpFile: dump}, TargetURL: c.URL("tgt"), Options: opts}, nil); err != nil {
+	if res, err := testExecutor(t, tmp, nil).Run(ctx, Job{Source: Source{DumpFile: dump}, TargetURL: c.URL("tgt"), Options: opts}); err != nil {
 		t.Errorf("clean run: %v (warnings %v)", err, res.Warnings)
 	}
 	assertEmptyDir(t, tmp)
@@ -352,7 +374,7 @@ func TestIntegrationNonSuperuserOwnershipWarnings(t *testing.T) {
 	dump := herokuStyleDump(t, c, "src")
 	tmp := t.TempDir()
 	opts := DefaultOptions()
-	res, err := testExecutor(t, tmp).Run(ctx, Job{Source: Source{DumpFile: dump}, TargetURL: c.URLFor("restorer", pw, "tgt"), Options: opts}, nil)
+	res, err := testExecutor(t, tmp, nil).Run(ctx, Job{Source: Source{DumpFile: dump}, TargetURL: c.URLFor("restorer", pw, "tgt"), Options: opts})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -375,10 +397,10 @@ func TestIntegrationWrongTargetPassword(t *testing.T) {
 	tmp := t.TempDir()
 	dump := filepath.Join(t.TempDir(), "x.dump")
 	must(t, os.WriteFile(dump, []byte("never read"), 0o600))
-	_, err := testExecutor(t, tmp).Run(ctx, Job{
+	_, err := testExecutor(t, tmp, nil).Run(ctx, Job{
 		Source:    Source{DumpFile: dump},
 		TargetURL: c.URLFor(c.Superuser(), canary, "tgt"),
-	}, nil)
+	})
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -396,7 +418,7 @@ func TestIntegrationWrongTargetPassword(t *testing.T) {
 		dump:  "the file is not a pg_dump archive",
 		plain: "the dump is a plain SQL script",
 	} {
-		_, err := testExecutor(t, tmp).Run(ctx, Job{Source: Source{DumpFile: file}, TargetURL: c.URL("tgt")}, nil)
+		_, err := testExecutor(t, tmp, nil).Run(ctx, Job{Source: Source{DumpFile: file}, TargetURL: c.URL("tgt")})
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want %q", filepath.Base(file), err, want)
 		}
@@ -481,7 +503,7 @@ func TestIntegrationCancelKillsRestore(t *testing.T) {
 	done := make(chan outcome, 1)
 	go func() {
 		res, err := NewLocal(LocalConfig{TempDir: tmp, KillGrace: 2 * time.Second}).Run(runCtx,
-			Job{Source: Source{DumpFile: dump}, TargetURL: c.URLFor("restorer", pw, "tgt_cancel"), Options: opts}, nil)
+			Job{Source: Source{DumpFile: dump}, TargetURL: c.URLFor("restorer", pw, "tgt_cancel"), Options: opts})
 		done <- outcome{res, err}
 	}()
 

@@ -2,10 +2,12 @@ package pgrestore
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"runtime"
 	"time"
 
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/clock"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/heroku"
 )
 
@@ -38,9 +40,13 @@ const BackupLatest = "latest"
 
 // Defaults.
 const (
-	DefaultAddon        = "DATABASE"
-	DefaultSSLMode      = "require"
-	DefaultPollInterval = 3 * time.Second // the CLI's minimum --wait-interval (FACTS.md)
+	DefaultAddon   = "DATABASE"
+	DefaultSSLMode = "require"
+	// DefaultPollInterval is the wait between transfer polls while a
+	// backup is captured: the Heroku CLI's minimum --wait-interval for
+	// `pg:backups:capture` (3 seconds), see
+	// https://github.com/heroku/cli/blob/main/packages/cli/src/commands/pg/backups/capture.ts
+	DefaultPollInterval = 3 * time.Second
 	HerokuExtSchema     = "heroku_ext"
 	// RemapSchema is where HerokuExt "remap" moves the extensions.
 	RemapSchema = "public"
@@ -174,21 +180,6 @@ type Result struct {
 	SkippedDependents     int      // objects left out because they depend on excluded ones
 }
 
-// Progress receives progress events. Phases are "capture", "download",
-// "dump", "restore", "analyze" and "verify"; fields hold bytes, rates,
-// counts and states, never secrets.
-type Progress interface {
-	Phase(ctx context.Context, phase string, fields map[string]any)
-}
-
-// ProgressFunc adapts a function to Progress.
-type ProgressFunc func(ctx context.Context, phase string, fields map[string]any)
-
-// Phase calls f.
-func (f ProgressFunc) Phase(ctx context.Context, phase string, fields map[string]any) {
-	f(ctx, phase, fields)
-}
-
 // HerokuData is the part of the Heroku Data API the executor uses.
 // NewHerokuData adapts a *heroku.Client.
 type HerokuData interface {
@@ -238,8 +229,9 @@ func (h herokuData) BackupPublicURL(ctx context.Context, app string, num int) (s
 // Executor runs jobs.
 type Executor interface {
 	// Run restores job.Source into job.TargetURL. The Result may be
-	// partial when err is not nil.
-	Run(ctx context.Context, job Job, p Progress) (*Result, error)
+	// partial when err is not nil. Progress goes to the executor's
+	// Logger (see LocalConfig.Logger).
+	Run(ctx context.Context, job Job) (*Result, error)
 }
 
 // LocalConfig configures the local executor.
@@ -255,11 +247,15 @@ type LocalConfig struct {
 	// PollInterval is the wait between transfer polls while a backup is
 	// captured; default 3s (keep it at least that in production).
 	PollInterval time.Duration
-	// Sleep waits for d or returns ctx.Err(); default a timer. Tests
-	// replace it.
-	Sleep func(ctx context.Context, d time.Duration) error
-	// Now is the clock; default time.Now.
-	Now func() time.Time
+	// Clock times the polls, download backoffs, progress intervals and
+	// the result's timestamps; nil means clock.Real.
+	Clock clock.Clock
+	// Logger receives the progress events, at info level, as
+	// "pg restore job: <phase>" with the field phase and the phase's
+	// fields: bytes, rates, counts and states, never secrets. Phases are
+	// "capture", "download", "dump", "restore", "analyze" and "verify"
+	// (and "task" for the ECS executor). Nil means no logging.
+	Logger *slog.Logger
 
 	// DownloadAttempts bounds consecutive failed download attempts (each
 	// resumes where the last one stopped); default 5.

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -34,11 +37,9 @@ func NewLocal(cfg LocalConfig) Executor {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = DefaultPollInterval
 	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	cfg.Clock = clock.Or(cfg.Clock)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.DownloadAttempts <= 0 {
 		cfg.DownloadAttempts = 5
@@ -55,8 +56,6 @@ func NewLocal(cfg LocalConfig) Executor {
 	return &local{cfg: cfg}
 }
 
-var sleepCtx = clock.Sleep
-
 type local struct {
 	cfg LocalConfig
 }
@@ -66,7 +65,6 @@ type run struct {
 	cfg  LocalConfig
 	job  Job
 	opts Options
-	p    Progress
 	res  *Result
 	red  *redactor
 
@@ -89,17 +87,16 @@ type run struct {
 }
 
 // Run implements Executor.
-func (x *local) Run(ctx context.Context, job Job, p Progress) (*Result, error) {
+func (x *local) Run(ctx context.Context, job Job) (*Result, error) {
 	r := &run{
 		cfg:          x.cfg,
 		job:          job,
-		p:            p,
-		res:          &Result{StartedAt: x.cfg.Now()},
+		res:          &Result{StartedAt: x.cfg.Clock.Now()},
 		red:          &redactor{},
 		lastProgress: map[string]time.Time{},
 	}
 	err := r.run(ctx)
-	r.res.FinishedAt = x.cfg.Now()
+	r.res.FinishedAt = x.cfg.Clock.Now()
 	for i, w := range r.res.Warnings {
 		r.res.Warnings[i] = r.red.redact(w)
 	}
@@ -127,7 +124,7 @@ func (r *run) run(ctx context.Context) (err error) {
 	if r.job.Source.DumpURL != "" {
 		r.red.add(strings.TrimSpace(r.job.Source.DumpURL))
 	}
-	if problems := Problems(Validate(r.job)).Errors(); len(problems) > 0 {
+	if problems := Validate(r.job).Errors(); len(problems) > 0 {
 		return fmt.Errorf("invalid job: %w", problems)
 	}
 	r.opts = r.job.Options.withDefaults()
@@ -215,26 +212,27 @@ func (r *run) run(ctx context.Context) (err error) {
 	return r.verify(ctx, srcStats)
 }
 
-// phase reports progress, at most every ProgressInterval per phase unless
-// force (phase boundaries).
+// phase logs progress (see LocalConfig.Logger), at most every
+// ProgressInterval per phase unless force (phase boundaries).
 func (r *run) phase(ctx context.Context, phase string, force bool, fields map[string]any) {
-	if r.p == nil {
-		return
-	}
 	r.progressMu.Lock()
-	now := r.cfg.Now()
+	now := r.cfg.Clock.Now()
 	if !force && now.Sub(r.lastProgress[phase]) < r.cfg.ProgressInterval {
 		r.progressMu.Unlock()
 		return
 	}
 	r.lastProgress[phase] = now
 	r.progressMu.Unlock()
-	for k, v := range fields {
+	attrs := make([]slog.Attr, 0, len(fields)+1)
+	attrs = append(attrs, slog.String("phase", phase))
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		v := fields[k]
 		if s, ok := v.(string); ok {
-			fields[k] = r.red.redact(s)
+			v = r.red.redact(s)
 		}
+		attrs = append(attrs, slog.Any(k, v))
 	}
-	r.p.Phase(ctx, phase, fields)
+	r.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "pg restore job: "+phase, attrs...)
 }
 
 func (r *run) warn(format string, args ...any) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -338,7 +338,7 @@ func (p *restorePlan) skippedSummary() string {
 	for _, e := range p.Skipped {
 		names = append(names, e.String())
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	const show = 8
 	more := ""
 	if len(names) > show {

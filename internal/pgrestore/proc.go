@@ -110,6 +110,7 @@ func runProc(ctx context.Context, spec procSpec, grace time.Duration) error {
 		killed = true
 		killedMu.Unlock()
 		_ = syscall.Kill(-pgid, syscall.SIGTERM)
+		// Real time, not a clock.Clock: the grace is for real processes.
 		t := time.NewTimer(grace)
 		defer t.Stop()
 		select {
@@ -179,7 +180,8 @@ func runProc(ctx context.Context, spec procSpec, grace time.Duration) error {
 
 // waitGroupGone waits until no process of group pgid is left running (or
 // limit). Zombies do not count: orphans are reaped by init, which may take
-// its time.
+// its time. It polls on real time, not a clock.Clock: it waits for real
+// operating-system processes, which a fake clock cannot hurry.
 func waitGroupGone(pgid int, limit time.Duration) {
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -73,10 +74,8 @@ func (r *redactor) add(secret string) {
 	if len(secret) < minSecretLen {
 		return
 	}
-	for _, s := range r.secrets {
-		if s == secret {
-			return
-		}
+	if slices.Contains(r.secrets, secret) {
+		return
 	}
 	r.secrets = append(r.secrets, secret)
 	if esc := url.QueryEscape(secret); esc != secret {

@@ -185,10 +185,10 @@ func (r *run) capture(ctx context.Context, h HerokuData, ref *heroku.AddonRef, a
 	}
 	name := t.Name
 	r.phase(ctx, "capture", true, map[string]any{"status": "started", "backup_id": name, "addon": ref.Name, "app": app})
-	start := r.cfg.Now()
+	start := r.cfg.Clock.Now()
 	id := transferID(t)
 	for {
-		if err := r.cfg.Sleep(ctx, r.cfg.PollInterval); err != nil {
+		if err := r.cfg.Clock.Sleep(ctx, r.cfg.PollInterval); err != nil {
 			return nil, fmt.Errorf("waiting for backup %s (it goes on on Heroku): %w", name, err)
 		}
 		cur, err := h.Transfer(ctx, app, id, true)
@@ -208,7 +208,7 @@ func (r *run) capture(ctx context.Context, h HerokuData, ref *heroku.AddonRef, a
 			}
 			r.phase(ctx, "capture", true, map[string]any{
 				"status": "finished", "backup_id": name, "processed_bytes": cur.ProcessedBytes,
-				"source_bytes": cur.SourceBytes, "elapsed_s": int(r.cfg.Now().Sub(start).Seconds()),
+				"source_bytes": cur.SourceBytes, "elapsed_s": int(r.cfg.Clock.Now().Sub(start).Seconds()),
 			})
 			if cur.Warnings > 0 {
 				r.warn("backup %s finished with %d warnings (see `heroku pg:backups:info %s -a %s`)", name, cur.Warnings, name, app)
@@ -217,7 +217,7 @@ func (r *run) capture(ctx context.Context, h HerokuData, ref *heroku.AddonRef, a
 		}
 		r.phase(ctx, "capture", false, map[string]any{
 			"status": "running", "backup_id": name, "processed_bytes": cur.ProcessedBytes,
-			"source_bytes": cur.SourceBytes, "elapsed_s": int(r.cfg.Now().Sub(start).Seconds()),
+			"source_bytes": cur.SourceBytes, "elapsed_s": int(r.cfg.Clock.Now().Sub(start).Seconds()),
 		})
 	}
 }
@@ -225,8 +225,7 @@ func (r *run) capture(ctx context.Context, h HerokuData, ref *heroku.AddonRef, a
 func (r *run) newDownloader(what string, refresh func(ctx context.Context) (string, error)) *downloader {
 	return &downloader{
 		client:   r.cfg.HTTPClient,
-		sleep:    r.cfg.Sleep,
-		now:      r.cfg.Now,
+		clock:    r.cfg.Clock,
 		attempts: r.cfg.DownloadAttempts,
 		stall:    r.cfg.DownloadStallTimeout,
 		refresh:  refresh,
@@ -370,7 +369,7 @@ func (r *run) fromDatabase(ctx context.Context) error {
 	defer cancel()
 	done := make(chan error, 1)
 	r.phase(ctx, "dump", true, map[string]any{"status": "started", "source_version": srcVer.Text})
-	start := r.cfg.Now()
+	start := r.cfg.Clock.Now()
 	go func() {
 		done <- runProc(dumpCtx, procSpec{
 			Path: r.tools["pg_dump"], Args: args, PassFile: pass,
@@ -384,9 +383,11 @@ func (r *run) fromDatabase(ctx context.Context) error {
 	// While pg_dump runs: progress from the file size, and a statement in
 	// the snapshot transaction now and then so that an
 	// idle_in_transaction_session_timeout does not end it.
+	// The ticker runs on real time, not r.cfg.Clock: it polls a real
+	// process's output file.
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
-	lastKeepAlive := r.cfg.Now()
+	lastKeepAlive := r.cfg.Clock.Now()
 	var dumpErr error
 wait:
 	for {
@@ -395,15 +396,15 @@ wait:
 			break wait
 		case <-tick.C:
 			if info, err := os.Stat(path); err == nil {
-				secs := r.cfg.Now().Sub(start).Seconds()
+				secs := r.cfg.Clock.Now().Sub(start).Seconds()
 				rate := 0.0
 				if secs > 0 {
 					rate = float64(info.Size()) / secs
 				}
 				r.phase(ctx, "dump", false, map[string]any{"status": "running", "bytes": info.Size(), "mb_per_s": round1(rate / 1e6)})
 			}
-			if sess.tx != nil && r.cfg.Now().Sub(lastKeepAlive) >= 30*time.Second {
-				lastKeepAlive = r.cfg.Now()
+			if sess.tx != nil && r.cfg.Clock.Now().Sub(lastKeepAlive) >= 30*time.Second {
+				lastKeepAlive = r.cfg.Clock.Now()
 				if _, err := sess.tx.Exec(ctx, "SELECT 1"); err != nil && ctx.Err() == nil {
 					r.warn("the source snapshot transaction ended during the dump (%v); the verification reads the source as it is now", err)
 					_ = sess.tx.Rollback(ctx)
@@ -430,7 +431,7 @@ wait:
 	}
 	r.res.BytesTransferred = info.Size()
 	r.phase(ctx, "dump", true, map[string]any{"status": "finished", "bytes": info.Size(),
-		"elapsed_s": int(r.cfg.Now().Sub(start).Seconds())})
+		"elapsed_s": int(r.cfg.Clock.Now().Sub(start).Seconds())})
 	r.archive = path
 	if r.opts.Verify != VerifyNone && sess.tx == nil {
 		tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})

@@ -7,12 +7,15 @@ import (
 )
 
 // pg_restore without --exit-on-error goes on after a failed statement and
-// ends with exit status 1 and "warning: errors ignored on restore: N".
+// ends with exit status 1 and "warning: errors ignored on restore: N"
+// (https://www.postgresql.org/docs/15/app-pgrestore.html).
 // Some of those errors are expected when restoring a Heroku dump as a
-// non-superuser (FACTS.md): COMMENT ON EXTENSION (and DROP/ALTER of an
-// extension someone else owns) fails with "must be owner of extension",
-// and comments or ownership changes on objects we do not own fail with
-// "must be owner of ...". Those are tolerated and reported as warnings.
+// non-superuser: pg_dump writes a COMMENT ON EXTENSION for each extension
+// that has a comment, and only an object's owner may comment on it
+// (https://www.postgresql.org/docs/15/sql-comment.html), so COMMENT ON
+// EXTENSION (and DROP/ALTER of an extension someone else owns) fails with
+// "must be owner of extension", and comments or ownership changes on
+// objects we do not own fail with "must be owner of ...". Those are tolerated and reported as warnings.
 // Any other error fails the job, with the offending lines quoted.
 
 // restoreError is one error pg_restore reported, with its SQL.

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -186,7 +186,7 @@ func (r *run) prepareTarget(ctx context.Context) error {
 			}
 		}
 		if len(clash) > 0 {
-			sort.Strings(clash)
+			slices.Sort(clash)
 			more := ""
 			if len(clash) > 10 {
 				more = fmt.Sprintf(" and %d more", len(clash)-10)
@@ -304,7 +304,7 @@ func (r *run) restore(ctx context.Context) error {
 
 	total := len(r.plan.Tables)
 	parser := newStderrParser()
-	start := r.cfg.Now()
+	start := r.cfg.Clock.Now()
 	r.phase(ctx, "restore", true, map[string]any{"status": "started", "tables_total": total, "jobs": r.opts.Jobs})
 	err = runProc(ctx, procSpec{
 		Path: r.tools["pg_restore"], Args: args, PassFile: pass,
@@ -312,7 +312,7 @@ func (r *run) restore(ctx context.Context) error {
 			parser.Line(line)
 			r.phase(ctx, "restore", false, map[string]any{
 				"status": "running", "tables_done": parser.TablesProgress(), "tables_total": total,
-				"errors": parser.FailedN, "elapsed_s": int(r.cfg.Now().Sub(start).Seconds()),
+				"errors": parser.FailedN, "elapsed_s": int(r.cfg.Clock.Now().Sub(start).Seconds()),
 			})
 		},
 	}, r.cfg.KillGrace)
@@ -337,7 +337,7 @@ func (r *run) restore(ctx context.Context) error {
 	r.res.TablesRestored = total
 	r.phase(ctx, "restore", true, map[string]any{
 		"status": "finished", "tables_done": total, "tables_total": total,
-		"warnings": parser.ToleratedN, "elapsed_s": int(r.cfg.Now().Sub(start).Seconds()),
+		"warnings": parser.ToleratedN, "elapsed_s": int(r.cfg.Clock.Now().Sub(start).Seconds()),
 	})
 	return nil
 }
@@ -359,12 +359,12 @@ func (r *run) afterRestore(ctx context.Context) error {
 		}
 	}
 	if r.opts.Analyze {
-		start := r.cfg.Now()
+		start := r.cfg.Clock.Now()
 		r.phase(ctx, "analyze", true, map[string]any{"status": "started"})
 		if _, err := conn.Exec(ctx, "ANALYZE"); err != nil {
 			return fmt.Errorf("target: ANALYZE: %w", err)
 		}
-		r.phase(ctx, "analyze", true, map[string]any{"status": "finished", "elapsed_s": int(r.cfg.Now().Sub(start).Seconds())})
+		r.phase(ctx, "analyze", true, map[string]any{"status": "finished", "elapsed_s": int(r.cfg.Clock.Now().Sub(start).Seconds())})
 	}
 	return nil
 }

@@ -15,13 +15,6 @@ import (
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/problem"
 )
 
-// Problem is a plan-time finding, for a diagnostic on Attribute (a dotted
-// schema path such as "source.heroku_backup.backup").
-type Problem = problem.Problem
-
-// Problems is a list of problems as one error (only the errors count).
-type Problems = problem.List
-
 var (
 	extensionNameRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_\-]*$`)
 	legacyBackupRE  = regexp.MustCompile(`^o[ab][0-9]+$`)
@@ -30,14 +23,16 @@ var (
 // Validate checks a job without touching any database or API: exactly one
 // source, URL shapes (never echoing passwords), enum values, option
 // conflicts and the client tools. Values that are not known yet at plan
-// time should be left empty by the caller.
-func Validate(job Job) []Problem {
-	var out []Problem
-	add := func(warn bool, attr, summary, format string, args ...any) {
-		out = append(out, Problem{Attribute: attr, Summary: summary, Detail: fmt.Sprintf(format, args...), Warning: warn})
+// time should be left empty by the caller. Attributes are dotted schema
+// paths such as "source.heroku_backup.backup".
+func Validate(job Job) problem.List {
+	var out problem.List
+	errorf := func(attr, summary, format string, args ...any) {
+		out = append(out, problem.Errorf(attr, summary, format, args...))
 	}
-	errorf := func(attr, summary, format string, args ...any) { add(false, attr, summary, format, args...) }
-	warnf := func(attr, summary, format string, args ...any) { add(true, attr, summary, format, args...) }
+	warnf := func(attr, summary, format string, args ...any) {
+		out = append(out, problem.Warnf(attr, summary, format, args...))
+	}
 
 	src := job.Source
 	n := 0

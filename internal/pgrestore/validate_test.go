@@ -5,9 +5,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/problem"
 )
 
-func problemsText(ps []Problem) string {
+func problemsText(ps []problem.Problem) string {
 	var b strings.Builder
 	for _, p := range ps {
 		kind := "error"
@@ -30,7 +32,7 @@ func TestValidateGood(t *testing.T) {
 	} {
 		for _, p := range Validate(job) {
 			if !p.Warning {
-				t.Errorf("%+v: %s", job.Source, problemsText([]Problem{p}))
+				t.Errorf("%+v: %s", job.Source, problemsText([]problem.Problem{p}))
 			}
 		}
 	}
@@ -92,7 +94,7 @@ func TestValidateWarningsAndTools(t *testing.T) {
 			t.Errorf("missing %q in\n%s", want, text)
 		}
 	}
-	if err := Problems(ps).Errors(); len(err) != 0 {
+	if err := ps.Errors(); len(err) != 0 {
 		t.Errorf("errors: %v", err)
 	}
 	// pg_bin_dir without pg_dump, for a database_url source.
@@ -103,7 +105,7 @@ func TestValidateWarningsAndTools(t *testing.T) {
 		t.Errorf("want a missing pg_dump error, got\n%s", text)
 	}
 	ps = Validate(Job{Source: Source{DumpFile: "/x"}, TargetURL: "postgres://u:p@k/d", Options: Options{PGBinDir: bin}})
-	if len(Problems(ps).Errors()) != 0 {
+	if len(ps.Errors()) != 0 {
 		t.Errorf("pg_restore alone is enough for a dump: %s", problemsText(ps))
 	}
 	if tools, err := findTools("", "pg_restore", "pg_dump"); err != nil || filepath.Dir(tools["pg_dump"]) != filepath.Dir(tools["pg_restore"]) {

@@ -20,7 +20,7 @@ const maxVerifyConns = 4
 func (r *run) verify(ctx context.Context, srcStats map[int]*tableStats) error {
 	checksum := r.opts.Verify == VerifyChecksums
 	tables := r.plan.Tables
-	start := r.cfg.Now()
+	start := r.cfg.Clock.Now()
 	r.phase(ctx, "verify", true, map[string]any{"status": "started", "mode": r.opts.Verify, "tables_total": len(tables)})
 
 	expected := srcStats
@@ -66,7 +66,7 @@ func (r *run) verify(ctx context.Context, srcStats map[int]*tableStats) error {
 		}
 		expected = data.Tables
 		r.phase(ctx, "verify", true, map[string]any{"status": "source counted", "tables_total": len(tables),
-			"elapsed_s": int(r.cfg.Now().Sub(start).Seconds())})
+			"elapsed_s": int(r.cfg.Clock.Now().Sub(start).Seconds())})
 	}
 
 	results := make([]TableResult, len(tables))
@@ -163,7 +163,7 @@ feed:
 
 	nbad, verr := checkTables(results, r.opts.Verify)
 	r.phase(ctx, "verify", true, map[string]any{"status": "finished", "tables_total": len(tables),
-		"mismatches": nbad, "elapsed_s": int(r.cfg.Now().Sub(start).Seconds())})
+		"mismatches": nbad, "elapsed_s": int(r.cfg.Clock.Now().Sub(start).Seconds())})
 	return verr
 }
 

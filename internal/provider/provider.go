@@ -263,7 +263,7 @@ func (p *heroku2awsProvider) Configure(ctx context.Context, req provider.Configu
 		APIKey:    s.apiKey,
 		APIURL:    s.apiURL,
 		UserAgent: "terraform-provider-heroku2aws/" + p.version + " (+https://registry.terraform.io/providers/heroku2aws/heroku2aws)",
-		Logger:    tflogLogger{},
+		Logger:    newLogger(),
 	}
 	if p.tweakHeroku != nil {
 		p.tweakHeroku(&hc)
@@ -309,16 +309,4 @@ func (p *heroku2awsProvider) EphemeralResources(context.Context) []func() epheme
 	return []func() ephemeral.EphemeralResource{
 		newConfigVarsEphemeralResource,
 	}
-}
-
-// tflogLogger sends the Heroku client's request log to Terraform's log.
-// The client never passes header values or bodies.
-type tflogLogger struct{}
-
-func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(ctx, msg, fields)
-}
-
-func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Warn(ctx, msg, fields)
 }

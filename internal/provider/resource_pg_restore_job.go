@@ -326,21 +326,6 @@ func (r *pgRestoreJobResource) ValidateConfig(ctx context.Context, req resource.
 // finding about one on its block (or the resource), never on the argument.
 var sensitiveArgs = []string{"target_url", "source.database_url", "source.dump_url"}
 
-type tflogProgress struct{}
-
-func (tflogProgress) Phase(ctx context.Context, phase string, fields map[string]any) {
-	f := map[string]any{"phase": phase}
-	for k, v := range fields {
-		f[k] = v
-	}
-	tflog.Info(ctx, "pg restore job: "+phase, f)
-}
-
-// Line logs a line of the Fargate task's log.
-func (tflogProgress) Line(ctx context.Context, line string) {
-	tflog.Debug(ctx, "pg restore job task: "+line)
-}
-
 func newRunID() string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
@@ -383,7 +368,7 @@ func (r *pgRestoreJobResource) Create(ctx context.Context, req resource.CreateRe
 	// resource is recorded (tainted), so the next apply runs it again.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 
-	res, err := exec.Run(ctx, job, tflogProgress{})
+	res, err := exec.Run(ctx, job)
 	if res != nil {
 		setResult(&plan, res)
 	}
@@ -442,6 +427,7 @@ func (r *pgRestoreJobResource) executor() pgrestore.Executor {
 	cfg := pgrestore.LocalConfig{
 		Heroku:  pgrestore.NewHerokuData(r.data.heroku, r.data.dataAPIURL),
 		TempDir: os.TempDir(),
+		Logger:  newLogger(),
 	}
 	if r.data.tweakRestore != nil {
 		r.data.tweakRestore(&cfg)

@@ -212,6 +212,7 @@ func (r *pgRestoreJobResource) ecsExecutor(task pgrestore.ECSTask, runID string,
 		Region: r.data.aws.config.Region,
 		Task:   task,
 		RunID:  strings.TrimPrefix(runID, "pgrestore-"),
+		Logger: newLogger(),
 	}
 	if r.data.tweakECS != nil {
 		r.data.tweakECS(&cfg)

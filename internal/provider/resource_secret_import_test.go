@@ -214,3 +214,43 @@ resource "heroku2aws_secret_import" "test" {
 		},
 	})
 }
+
+// 60 vars at the default PutParameter quota of 3 a second: no throttling
+// failure, every value written. Takes about 20 seconds by design.
+func TestAccSecretImport_quota(t *testing.T) {
+	_, herokuURL := startSandbox(t, sampleFixture(t), herokuapi.Options{})
+	srv, awsURL := awsSandbox(t, awsapi.Options{SSMPutTPS: 3})
+	values := map[string]string{}
+	for i := 0; i < 60; i++ {
+		values[fmt.Sprintf("VAR_%02d", i)] = fmt.Sprintf("value-%02d", i)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(nil),
+		CheckDestroy:             expectParameters(srv, "/quota/", map[string]string{}),
+		Steps: []resource.TestStep{{
+			Config: awsProviderBlock(herokuURL, awsURL, "") + fmt.Sprintf(`
+resource "heroku2aws_secret_import" "quota" {
+  values = %s
+  ssm { path_prefix = "/quota/" }
+}
+`, hclMap(values)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				sandboxCheck(expectParameters(srv, "/quota/", values)),
+				statecheck.ExpectKnownValue("heroku2aws_secret_import.quota", tfjsonpath.New("written_count"), knownvalue.Int64Exact(60)),
+				sandboxCheck(func(*terraform.State) error {
+					var throttled int
+					for _, r := range srv.Requests() {
+						if r.ErrorCode == "ThrottlingException" {
+							throttled++
+						}
+					}
+					t.Logf("60 PutParameter at 3/s: %d throttled answers (retried by the SDK)", throttled)
+					if throttled > 3 {
+						return fmt.Errorf("%d ThrottlingException answers: the writes are not paced to the quota", throttled)
+					}
+					return nil
+				}),
+			},
+		}},
+	})
+}

@@ -217,8 +217,7 @@ func (r *weightedDNSRecordResource) engine(operation string, diags *diag.Diagnos
 	if clients == nil {
 		return nil
 	}
-	return &dnscutover.Engine{R53: clients.Route53,
-		Log: func(ctx context.Context, msg string, fields map[string]any) { tflog.Debug(ctx, msg, fields) }}
+	return &dnscutover.Engine{R53: clients.Route53, Logger: newLogger()}
 }
 
 func (r *weightedDNSRecordResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {

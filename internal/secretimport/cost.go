@@ -1,7 +1,12 @@
 package secretimport
 
-// Prices in US dollars per month (us-east-1, FACTS.md; marked "verify"
-// there, so they live in one documented table).
+// Storage prices in US dollars a month (us-east-1):
+//   - SSM Parameter Store: Standard parameters are free, Advanced ones
+//     $0.05 each (https://aws.amazon.com/systems-manager/pricing/);
+//   - Secrets Manager: $0.40 per secret
+//     (https://aws.amazon.com/secrets-manager/pricing/).
+//
+// Prices change: these are the one table to update.
 const (
 	PriceSSMStandard    = 0.00
 	PriceSSMAdvanced    = 0.05
@@ -9,27 +14,10 @@ const (
 )
 
 // MonthlyCost estimates the storage price of the keys at a destination.
-// API calls ($0.05 per 10,000) and KMS requests are not included.
+// API calls ($0.05 per 10,000 for Advanced parameters and for secrets, on
+// the same pages) and KMS requests are not included.
 func MonthlyCost(d Destination, keys map[string]KeyState) float64 {
-	switch d.Kind {
-	case KindSSM:
-		total := 0.0
-		for _, k := range keys {
-			if k.Tier == TierAdvanced {
-				total += PriceSSMAdvanced
-			} else {
-				total += PriceSSMStandard
-			}
-		}
-		return round2(total)
-	case KindSecretsManager:
-		if len(keys) == 0 {
-			return 0
-		}
-		return PriceSecretPerMonth
-	default:
-		return round2(float64(len(keys)) * PriceSecretPerMonth)
-	}
+	return d.impl().monthlyCost(keys)
 }
 
 func round2(f float64) float64 {

@@ -2,13 +2,17 @@ package secretimport
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sort"
+	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/smithy-go"
 	"golang.org/x/time/rate"
 )
 
@@ -37,8 +41,14 @@ type SecretsAPI interface {
 // Limits paces calls to the account's quotas. The limiters are shared by
 // every resource of a provider, because AWS meters per account and region.
 // A nil limiter does not pace.
+//
+// Parameter Store's default throughput for PutParameter is about 3
+// transactions a second, and 40 a second for the Get* calls
+// (https://docs.aws.amazon.com/general/latest/gr/ssm.html); Secrets
+// Manager meters its write calls together, at 50 a second
+// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html).
 type Limits struct {
-	SSMWrite     *rate.Limiter // PutParameter, about 3/s (FACTS.md)
+	SSMWrite     *rate.Limiter // PutParameter, about 3/s
 	SSMRead      *rate.Limiter // Get*, 40/s shared
 	SSMOther     *rate.Limiter // deletes and tagging
 	SecretsWrite *rate.Limiter // Create/Put/Delete/Restore/Tag, 50/s shared
@@ -62,10 +72,6 @@ func wait(ctx context.Context, l *rate.Limiter) error {
 	return l.Wait(ctx)
 }
 
-// Logger receives progress messages. Fields carry names and counts, never
-// values.
-type Logger func(ctx context.Context, msg string, fields map[string]any)
-
 // Engine reads and writes one destination's keys.
 type Engine struct {
 	SSM     SSMAPI
@@ -74,7 +80,9 @@ type Engine struct {
 	// Workers is how many writes may be in flight at once (default 4). The
 	// limiter, not the workers, sets the pace.
 	Workers int
-	Log     Logger
+	// Log receives progress messages (nil discards them). They carry names
+	// and counts, never values.
+	Log *slog.Logger
 }
 
 func (e *Engine) limits() *Limits {
@@ -84,10 +92,11 @@ func (e *Engine) limits() *Limits {
 	return e.Limits
 }
 
-func (e *Engine) log(ctx context.Context, msg string, fields map[string]any) {
-	if e.Log != nil {
-		e.Log(ctx, msg, fields)
+func (e *Engine) log() *slog.Logger {
+	if e.Log == nil {
+		return slog.New(slog.DiscardHandler)
 	}
+	return e.Log
 }
 
 // ApplyInput is one apply of a resource.
@@ -131,9 +140,9 @@ func (e *PartialError) Unwrap() error { return e.Cause }
 
 // Apply writes what changed and deletes what was removed.
 func (e *Engine) Apply(ctx context.Context, in ApplyInput) (Result, error) {
-	res := Result{Keys: map[string]KeyState{}}
-	for k, v := range in.Prior {
-		res.Keys[k] = v
+	res := Result{Keys: maps.Clone(in.Prior)}
+	if res.Keys == nil {
+		res.Keys = map[string]KeyState{}
 	}
 	changes := Diff(in.Dest, in.Desired, in.Prior, in.Salt, in.RewriteAll)
 	var writes, deletes []string
@@ -145,31 +154,37 @@ func (e *Engine) Apply(ctx context.Context, in ApplyInput) (Result, error) {
 			deletes = append(deletes, c.Key)
 		}
 	}
-	e.log(ctx, "Applying secret import", map[string]any{
-		"destination": in.Dest.ID(), "writes": len(writes), "deletes": len(deletes),
-	})
+	e.log().DebugContext(ctx, "Applying secret import",
+		"destination", in.Dest.ID(), "writes", len(writes), "deletes", len(deletes))
 
-	var err error
-	switch in.Dest.Kind {
-	case KindSecretsManager:
-		err = e.applyJSON(ctx, in, writes, deletes, &res)
-	default:
-		err = e.applyPerKey(ctx, in, writes, deletes, &res)
-	}
-	if err != nil {
+	d := in.Dest.impl()
+	if err := d.write(ctx, e, in, writes, deletes, &res); err != nil {
 		return res, err
 	}
-	if err := e.retag(ctx, in, &res); err != nil {
+	// Tags are brought in line when they changed (not on create: the
+	// writes carry them).
+	changed := !maps.Equal(in.PriorTags, in.Dest.Tags) && in.Prior != nil
+	var removed []string
+	for k := range in.PriorTags {
+		if _, ok := in.Dest.Tags[k]; !ok {
+			removed = append(removed, k)
+		}
+	}
+	slices.Sort(removed)
+	if err := d.retag(ctx, e, res.Keys, in.Dest.Tags, removed, changed); err != nil {
 		return res, err
 	}
-	sort.Strings(res.Written)
-	sort.Strings(res.Deleted)
+	slices.Sort(res.Written)
+	slices.Sort(res.Deleted)
 	return res, nil
 }
 
 // applyPerKey writes one parameter or secret per key through a small
-// worker pool, stopping at the first write that fails for good.
-func (e *Engine) applyPerKey(ctx context.Context, in ApplyInput, writes, deletes []string, res *Result) error {
+// worker pool, stopping at the first write that fails for good, then
+// deletes. put writes one key.
+func (e *Engine) applyPerKey(ctx context.Context, in ApplyInput, writes, deletes []string, res *Result,
+	put func(ctx context.Context, key string, prior KeyState, exists bool) (KeyState, error),
+) error {
 	workers := e.Workers
 	if workers <= 0 {
 		workers = 4
@@ -187,25 +202,17 @@ func (e *Engine) applyPerKey(ctx context.Context, in ApplyInput, writes, deletes
 	jobs := make(chan string)
 	results := make(chan outcome)
 	var wg sync.WaitGroup
-	for i := 0; i < workers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range workers {
+		wg.Go(func() {
 			for key := range jobs {
 				prior, exists := in.Prior[key]
-				var st KeyState
-				var err error
-				if in.Dest.Kind == KindSSM {
-					st, err = e.putParameter(ctx, in, key, prior, exists)
-				} else {
-					st, err = e.putSecret(ctx, in.Dest, in.Dest.NameFor(key), in.Desired[key], exists)
-				}
+				st, err := put(ctx, key, prior, exists)
 				if err == nil {
 					st.Fingerprint = Fingerprint(in.Salt, in.Desired[key])
 				}
 				results <- outcome{key, st, err}
 			}
-		}()
+		})
 	}
 	go func() {
 		defer close(jobs)
@@ -226,7 +233,6 @@ func (e *Engine) applyPerKey(ctx context.Context, in ApplyInput, writes, deletes
 	for r := range results {
 		if r.err != nil {
 			if first == nil {
-				r := r
 				first = &r
 				stopOnce.Do(func() { close(stop) })
 			}
@@ -253,112 +259,50 @@ func (e *Engine) applyPerKey(ctx context.Context, in ApplyInput, writes, deletes
 				notWritten = append(notWritten, key)
 			}
 		}
-		sort.Strings(res.Written)
+		slices.Sort(res.Written)
 		return &PartialError{Failed: first.key, Written: res.Written, NotWritten: notWritten, Cause: first.err}
 	}
 	return e.deleteKeys(ctx, in.Dest, deletes, res)
 }
 
-// putParameter writes one SSM SecureString.
-func (e *Engine) putParameter(ctx context.Context, in ApplyInput, key string, prior KeyState, exists bool) (KeyState, error) {
-	d := in.Dest
-	name := d.NameFor(key)
-	value := in.Desired[key]
-	tier := DesiredTier(d.Tier, value, prior.Tier)
-	if d.Tier == TierIntelligentTiering {
-		tier = TierIntelligentTiering
+// deleteKeys removes keys that are no longer wanted.
+func (e *Engine) deleteKeys(ctx context.Context, d Destination, keys []string, res *Result) error {
+	if len(keys) == 0 {
+		return nil
 	}
-	put := func(overwrite bool) (*ssm.PutParameterOutput, error) {
-		if err := wait(ctx, e.limits().SSMWrite); err != nil {
-			return nil, err
-		}
-		input := ssmPutInput(name, value, d.KeyID, tier, overwrite)
-		if !overwrite {
-			input.Tags = ssmTags(d.Tags)
-		}
-		return e.SSM.PutParameter(ctx, input)
+	deleted, err := d.impl().remove(ctx, e, keys, res.Keys)
+	for _, k := range deleted {
+		delete(res.Keys, k)
 	}
-	out, err := put(exists)
-	if err != nil && !exists && isCode(err, "ParameterAlreadyExists") {
-		// Left over from an earlier failed apply, or created by hand: adopt
-		// it. Tags cannot ride along with Overwrite, so they follow.
-		e.log(ctx, "Adopting an existing parameter", map[string]any{"name": name})
-		if out, err = put(true); err == nil && len(d.Tags) > 0 {
-			err = e.tagParameter(ctx, name, d.Tags, nil)
-		}
-	}
-	if err != nil {
-		return KeyState{}, err
-	}
-	st := KeyState{Name: name, Version: fmt.Sprint(out.Version), Tier: string(out.Tier), ARN: prior.ARN}
-	if prior.Name != name {
-		st.ARN = ""
-	}
-	return st, nil
+	res.Deleted = append(res.Deleted, deleted...)
+	return err
 }
 
-// putSecret writes a secret's value: PutSecretValue when it exists,
-// CreateSecret otherwise, restoring a secret of that name that is
-// scheduled for deletion (the name cannot be reused until then).
-func (e *Engine) putSecret(ctx context.Context, d Destination, name, value string, exists bool) (KeyState, error) {
-	lim := e.limits().SecretsWrite
-	create := func() (KeyState, error) {
-		if err := wait(ctx, lim); err != nil {
-			return KeyState{}, err
-		}
-		out, err := e.Secrets.CreateSecret(ctx, smCreateInput(name, value, d.KeyID, d.Tags))
-		if err != nil {
-			return KeyState{}, err
-		}
-		return KeyState{Name: name, Version: deref(out.VersionId), ARN: deref(out.ARN)}, nil
-	}
-	update := func() (KeyState, error) {
-		if err := wait(ctx, lim); err != nil {
-			return KeyState{}, err
-		}
-		out, err := e.Secrets.PutSecretValue(ctx, smPutInput(name, value))
-		if err != nil {
-			return KeyState{}, err
-		}
-		return KeyState{Name: name, Version: deref(out.VersionId), ARN: deref(out.ARN)}, nil
-	}
-	restore := func() error {
-		e.log(ctx, "Restoring a secret scheduled for deletion", map[string]any{"name": name})
-		if err := wait(ctx, lim); err != nil {
-			return err
-		}
-		_, err := e.Secrets.RestoreSecret(ctx, &secretsmanager.RestoreSecretInput{SecretId: &name})
-		return err
-	}
+// Read refreshes the state of the keys in prior from the destination:
+// versions and fingerprints of the values found there. Keys that no longer
+// exist are left out, so the next plan writes them again.
+func (e *Engine) Read(ctx context.Context, d Destination, prior map[string]KeyState, salt string) (map[string]KeyState, error) {
+	return d.impl().read(ctx, e, prior, salt)
+}
 
-	if !exists {
-		st, err := create()
-		switch {
-		case err == nil:
-			return st, nil
-		case isCode(err, "ResourceExistsException"):
-			return update()
-		case isScheduledForDeletion(err):
-			if err := restore(); err != nil {
-				return KeyState{}, err
-			}
-			return update()
-		default:
-			return KeyState{}, err
-		}
+// Discover adopts what already exists at a destination, for import.
+func (e *Engine) Discover(ctx context.Context, d Destination, salt string) (map[string]KeyState, error) {
+	return d.impl().discover(ctx, e, salt)
+}
+
+// Destroy deletes everything the state says was written. It returns what
+// is left when it fails part way.
+func (e *Engine) Destroy(ctx context.Context, d Destination, prior map[string]KeyState) (map[string]KeyState, error) {
+	res := &Result{Keys: maps.Clone(prior)}
+	if res.Keys == nil {
+		res.Keys = map[string]KeyState{}
 	}
-	st, err := update()
-	switch {
-	case err == nil:
-		return st, nil
-	case isCode(err, "ResourceNotFoundException"): // deleted out of band
-		return create()
-	case isScheduledForDeletion(err):
-		if err := restore(); err != nil {
-			return KeyState{}, err
-		}
-		return update()
-	default:
-		return KeyState{}, err
-	}
+	err := e.deleteKeys(ctx, d, slices.Sorted(maps.Keys(prior)), res)
+	return res.Keys, err
+}
+
+// isCode reports whether err is an AWS API error with this code.
+func isCode(err error, code string) bool {
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode() == code
 }

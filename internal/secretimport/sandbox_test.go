@@ -230,3 +230,42 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Import reads every page: 25 parameters are three GetParametersByPath
+// pages of ten, and 25 per-var secrets are listed and adopted.
+func TestEngineDiscoverPages(t *testing.T) {
+	t.Parallel()
+	srv, url := awsapi.Start(t, awsapi.Options{SSMPutTPS: 100})
+	e := engineFor(url, nil, nil)
+	ctx := context.Background()
+	desired := vars(25)
+	for _, d := range []secretimport.Destination{
+		{Kind: secretimport.KindSSM, PathPrefix: "/disc/"},
+		{Kind: secretimport.KindSecretsManagerPerVar, NamePrefix: "disc/", RecoveryWindowDays: 7},
+	} {
+		if _, err := e.Apply(ctx, secretimport.ApplyInput{Dest: d, Desired: desired, Salt: "s"}); err != nil {
+			t.Fatalf("%s: %v", d.ID(), err)
+		}
+		keys, err := e.Discover(ctx, d, "s2")
+		if err != nil {
+			t.Fatalf("%s: %v", d.ID(), err)
+		}
+		if len(keys) != len(desired) {
+			t.Fatalf("%s: discovered %d keys, want %d", d.ID(), len(keys), len(desired))
+		}
+		for k, v := range desired {
+			if keys[k].Fingerprint != secretimport.Fingerprint("s2", v) || keys[k].Name != d.NameFor(k) {
+				t.Errorf("%s: %s discovered as %+v", d.ID(), k, keys[k])
+			}
+		}
+	}
+	pages := 0
+	for _, r := range srv.Requests() {
+		if r.Operation == "GetParametersByPath" {
+			pages++
+		}
+	}
+	if pages != 3 {
+		t.Errorf("GetParametersByPath called %d times, want 3 pages of 10", pages)
+	}
+}

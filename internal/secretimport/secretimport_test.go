@@ -1,7 +1,9 @@
 package secretimport
 
 import (
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,7 +22,7 @@ func TestShapeFiltersThenRenames(t *testing.T) {
 		t.Fatalf("got %v", got)
 	}
 	got, _ = Shape{Filter: inventory.Filter{Include: []string{"API_*", "SECRET_KEY_BASE"}}}.Apply(values)
-	if !reflect.DeepEqual(sortedKeys(got), []string{"API_TOKEN", "SECRET_KEY_BASE"}) {
+	if !reflect.DeepEqual(slices.Sorted(maps.Keys(got)), []string{"API_TOKEN", "SECRET_KEY_BASE"}) {
 		t.Fatalf("include: %v", got)
 	}
 }
@@ -28,7 +30,8 @@ func TestShapeFiltersThenRenames(t *testing.T) {
 func TestShapeRenameCollision(t *testing.T) {
 	t.Parallel()
 	_, problems := Shape{Rename: map[string]string{"A": "B"}}.Apply(map[string]string{"A": "1", "B": "2"})
-	if len(problems) != 1 || problems[0].Key != "B" || problems[0].Attribute != "rename" ||
+	// The collision points at the rename entry that caused it.
+	if len(problems) != 1 || problems[0].Key != "A" || problems[0].Attribute != "rename" ||
 		!strings.Contains(problems[0].Detail, `"A"`) || !strings.Contains(problems[0].Detail, `"B"`) {
 		t.Fatalf("want one collision problem naming A and B, got %+v", problems)
 	}
@@ -73,20 +76,22 @@ func TestValidateSizesAndTiers(t *testing.T) {
 	big := strings.Repeat("x", 5000)
 	huge := strings.Repeat("x", 9000)
 	ssm := Destination{Kind: KindSSM, PathPrefix: "/acme/prod/", Tier: TierAuto}
-	if p := Validate(ssm, map[string]string{"BIG": big}, nil); len(p) != 0 {
+	if p := Validate(ssm, Shape{}, "values", map[string]string{"BIG": big}, nil); len(p) != 0 {
 		t.Fatalf("auto should take 5 KB into Advanced: %+v", p)
 	}
 	std := ssm
 	std.Tier = TierStandard
-	p := Validate(std, map[string]string{"BIG": big}, nil)
-	if len(p) != 1 || p[0].Key != "BIG" || p[0].Attribute != "ssm.tier" {
+	p := Validate(std, Shape{}, "values", map[string]string{"BIG": big}, nil)
+	// ssm.tier is not a map: the key is named in the detail.
+	if len(p) != 1 || p[0].Key != "" || p[0].Attribute != "ssm.tier" || !strings.Contains(p[0].Detail, `"BIG"`) {
 		t.Fatalf("Standard with 5 KB: %+v", p)
 	}
-	p = Validate(ssm, map[string]string{"HUGE": huge}, nil)
-	if len(p) != 1 || p[0].Key != "HUGE" || !strings.Contains(p[0].Detail, "secretsmanager") {
+	p = Validate(ssm, Shape{}, "values", map[string]string{"HUGE": huge}, nil)
+	if len(p) != 1 || p[0].Key != "" || p[0].Attribute != "ssm" || !strings.Contains(p[0].Detail, `"HUGE"`) ||
+		!strings.Contains(p[0].Detail, "secretsmanager") {
 		t.Fatalf("9 KB must point at Secrets Manager: %+v", p)
 	}
-	p = Validate(std, map[string]string{"K": "v"}, map[string]KeyState{"K": {Tier: TierAdvanced}})
+	p = Validate(std, Shape{}, "values", map[string]string{"K": "v"}, map[string]KeyState{"K": {Tier: TierAdvanced}})
 	if len(p) != 1 || p[0].Summary != "Cannot Downgrade an Advanced Parameter" {
 		t.Fatalf("downgrade: %+v", p)
 	}
@@ -99,16 +104,16 @@ func TestValidateSizesAndTiers(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		many[strings.Repeat("K", i+1)] = strings.Repeat("v", 4000)
 	}
-	p = Validate(json, many, nil)
+	p = Validate(json, Shape{}, "values", many, nil)
 	if len(p) != 1 || p[0].Summary != "Secret Too Large" {
 		t.Fatalf("80 KB JSON: %+v", p)
 	}
-	p = Validate(Destination{Kind: KindSSM, PathPrefix: "/aws/x/"}, map[string]string{"A": "1"}, nil)
+	p = Validate(Destination{Kind: KindSSM, PathPrefix: "/aws/x/"}, Shape{}, "values", map[string]string{"A": "1"}, nil)
 	if len(p) != 1 || p[0].Attribute != "ssm.path_prefix" {
 		t.Fatalf("reserved prefix: %+v", p)
 	}
-	p = Validate(Destination{Kind: KindSecretsManagerPerVar, NamePrefix: "app/"}, map[string]string{"DB-ABCDEF": "1", "OK": "1"}, nil)
-	if len(p) != 1 || p[0].Key != "DB-ABCDEF" {
+	p = Validate(Destination{Kind: KindSecretsManagerPerVar, NamePrefix: "app/"}, Shape{}, "values", map[string]string{"DB-ABCDEF": "1", "OK": "1"}, nil)
+	if len(p) != 1 || p[0].Key != "DB-ABCDEF" || p[0].Attribute != "values" {
 		t.Fatalf("per-var ARN-suffix-shaped name: %+v", p)
 	}
 }
@@ -205,5 +210,59 @@ func TestPrepareSkipsEmptyValuesPerKey(t *testing.T) {
 	got, skipped, _ := Prepare(Destination{Kind: KindSecretsManager}, Shape{}, values)
 	if len(got) != 3 || skipped != nil {
 		t.Errorf("JSON keeps empty values: kept %v, skipped %v", got, skipped)
+	}
+}
+
+// A problem with a key's name points at the rename entry that produced the
+// key, else at the key in the values attribute that was passed in.
+func TestValidateLocatesKeys(t *testing.T) {
+	t.Parallel()
+	d := Destination{Kind: KindSSM, PathPrefix: "/p/"}
+	s := Shape{Rename: map[string]string{"DATABASE_URL": "bad name"}}
+	p := Validate(d, s, "values_wo", map[string]string{"bad name": "x", "also bad!": "y"}, nil)
+	if len(p) != 2 {
+		t.Fatalf("want two problems, got %+v", p)
+	}
+	if p[0].Attribute != "values_wo" || p[0].Key != "also bad!" {
+		t.Errorf("unrenamed key: %+v", p[0])
+	}
+	if p[1].Attribute != "rename" || p[1].Key != "DATABASE_URL" {
+		t.Errorf("renamed key: %+v", p[1])
+	}
+	big := strings.Repeat("x", SecretMaxBytes+1)
+	p = Validate(Destination{Kind: KindSecretsManagerPerVar, NamePrefix: "app/"}, Shape{}, "values_wo", map[string]string{"BIG": big}, nil)
+	if len(p) != 1 || p[0].Attribute != "values_wo" || p[0].Key != "BIG" {
+		t.Errorf("value too large: %+v", p)
+	}
+}
+
+func TestPlanApply(t *testing.T) {
+	t.Parallel()
+	salt := "salt"
+	prior := map[string]KeyState{
+		"SAME": {Name: "/p/SAME", Version: "3", Fingerprint: Fingerprint(salt, "1"), ARN: "arn:same", Tier: TierStandard},
+		"CHG":  {Name: "/p/CHG", Version: "1", Fingerprint: Fingerprint(salt, "old"), ARN: "arn:chg", Tier: TierStandard},
+	}
+	desired := map[string]string{"SAME": "1", "CHG": "new", "NEW": "n"}
+	plan := PlanApply(Destination{Kind: KindSSM, PathPrefix: "/p/"}, desired, prior, salt, false)
+	if len(plan.Changes) != 2 || plan.Keys["SAME"] != (PlannedKey{State: prior["SAME"]}) {
+		t.Fatalf("ssm plan: %+v", plan)
+	}
+	chg := plan.Keys["CHG"]
+	if !chg.VersionUnknown || chg.ARNUnknown || chg.State.ARN != "arn:chg" || chg.State.Tier != TierStandard || chg.TierUnknown {
+		t.Errorf("changed key: %+v", chg)
+	}
+	if n := plan.Keys["NEW"]; !n.ARNUnknown || n.State.Name != "/p/NEW" || n.State.Fingerprint != Fingerprint(salt, "n") {
+		t.Errorf("new key: %+v", n)
+	}
+	it := PlanApply(Destination{Kind: KindSSM, PathPrefix: "/p/", Tier: TierIntelligentTiering}, desired, prior, salt, false)
+	if !it.Keys["NEW"].TierUnknown {
+		t.Errorf("Intelligent-Tiering: the tier is AWS's choice: %+v", it.Keys["NEW"])
+	}
+	// One JSON secret: any change gives every key a new version.
+	jsonPrior := map[string]KeyState{"SAME": {Name: "s", Version: "v1", Fingerprint: Fingerprint(salt, "1"), ARN: "arn:s"}}
+	plan = PlanApply(Destination{Kind: KindSecretsManager, Name: "s"}, desired, jsonPrior, salt, false)
+	if same := plan.Keys["SAME"]; !same.VersionUnknown || same.ARNUnknown || plan.MonthlyCost != PriceSecretPerMonth {
+		t.Errorf("json plan: %+v", plan)
 	}
 }

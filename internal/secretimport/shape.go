@@ -2,7 +2,9 @@ package secretimport
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/problem"
@@ -18,22 +20,19 @@ type Shape struct {
 	Rename map[string]string
 }
 
-// Problem is a plan-time finding about one key, for a diagnostic that
-// names the key and the attribute to fix.
-//
-// Key is the config var (or destination key) concerned, and may be empty;
-// Attribute is the configuration attribute to fix, e.g. "rename" or
-// "ssm.tier".
-type Problem = problem.Problem
-
 // Apply returns the key → value map to write. Filters apply to the config
 // var names; Rename then maps kept names to keys. Two names that end up as
-// the same key are a Problem.
-func (s Shape) Apply(values map[string]string) (map[string]string, []Problem) {
+// the same key are a problem on the rename entry that caused it (Attribute
+// "rename", Key the entry's source name), in the order of the keys.
+func (s Shape) Apply(values map[string]string) (map[string]string, []problem.Problem) {
 	out := make(map[string]string, len(values))
 	from := map[string]string{} // key → config var it came from
-	var problems []Problem
-	for _, name := range sortedKeys(values) {
+	type collision struct {
+		key string
+		problem.Problem
+	}
+	var collisions []collision
+	for _, name := range slices.Sorted(maps.Keys(values)) {
 		if !s.Keep(name) {
 			continue
 		}
@@ -42,11 +41,16 @@ func (s Shape) Apply(values map[string]string) (map[string]string, []Problem) {
 			key = to
 		}
 		if prev, dup := from[key]; dup {
-			problems = append(problems, Problem{
-				Key: key, Attribute: "rename", Summary: "Rename Collision",
+			// At least one of the two is renamed: point at its entry.
+			entry := name
+			if _, renamed := s.Rename[name]; !renamed {
+				entry = prev
+			}
+			collisions = append(collisions, collision{key, problem.Problem{
+				Attribute: "rename", Key: entry, Summary: "Rename Collision",
 				Detail: fmt.Sprintf("Config vars %q and %q would both be written as %q. Rename one of them to another key, "+
 					"or exclude one with exclude.", prev, name, key),
-			})
+			}})
 			continue
 		}
 		from[key] = name
@@ -54,14 +58,18 @@ func (s Shape) Apply(values map[string]string) (map[string]string, []Problem) {
 	}
 	// A rename whose source is absent is harmless but usually a typo; it is
 	// reported by the caller as a warning if wanted.
-	sort.Slice(problems, func(i, j int) bool { return problems[i].Key < problems[j].Key })
+	slices.SortStableFunc(collisions, func(a, b collision) int { return strings.Compare(a.key, b.key) })
+	var problems []problem.Problem
+	for _, c := range collisions {
+		problems = append(problems, c.Problem)
+	}
 	return out, problems
 }
 
 // UnusedRenames lists rename entries whose source name is not among values.
 func (s Shape) UnusedRenames(values map[string]string) []string {
 	var unused []string
-	for _, from := range sortedKeys(s.Rename) {
+	for _, from := range slices.Sorted(maps.Keys(s.Rename)) {
 		if _, ok := values[from]; !ok {
 			unused = append(unused, from)
 		}
@@ -69,17 +77,36 @@ func (s Shape) UnusedRenames(values map[string]string) []string {
 	return unused
 }
 
+// where says which attribute a finding about a key points at.
+type where struct {
+	shape Shape
+	// values is the attribute that holds the values: "values" or
+	// "values_wo".
+	values string
+}
+
+// name locates a finding about the destination name of key: the rename
+// entry that produced the key, or else the key in the values.
+func (w where) name(key string) (attr, mapKey string) {
+	for _, from := range slices.Sorted(maps.Keys(w.shape.Rename)) {
+		if w.shape.Rename[from] == key {
+			return "rename", from
+		}
+	}
+	return w.values, key
+}
+
 // Prepare shapes values for a destination: Shape.Apply, then, for the
 // destinations that store one value per key, drops empty values. SSM
 // refuses empty parameter values, and an empty secret is no more use; such
 // keys are returned in skipped so that the caller can warn (they belong in
 // the task definition's plain environment). The JSON secret keeps them.
-func Prepare(d Destination, s Shape, values map[string]string) (desired map[string]string, skipped []string, problems []Problem) {
+func Prepare(d Destination, s Shape, values map[string]string) (desired map[string]string, skipped []string, problems []problem.Problem) {
 	desired, problems = s.Apply(values)
-	if d.Kind == KindSecretsManager {
+	if d.impl().storesEmptyValues() {
 		return desired, nil, problems
 	}
-	for _, k := range sortedKeys(desired) {
+	for _, k := range slices.Sorted(maps.Keys(desired)) {
 		if desired[k] == "" {
 			skipped = append(skipped, k)
 			delete(desired, k)

@@ -1,27 +1,40 @@
 package secretimport
 
 import (
-	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/problem"
 )
 
-// Service limits (FACTS.md).
+// Service limits.
 const (
+	// An SSM parameter value holds up to 4 KB in the Standard tier and 8 KB
+	// in the Advanced tier (https://docs.aws.amazon.com/general/latest/gr/ssm.html).
 	SSMStandardMaxBytes = 4096
 	SSMAdvancedMaxBytes = 8192
 	// SSMMaxNameLength: AWS counts its 1,011-character name limit over the
-	// full ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME). The region is not
-	// known at plan time, so this assumes the longest region name.
-	SSMMaxNameLength      = 1011 - len("arn:aws:ssm:ap-southeast-5:123456789012:parameter/")
-	SSMMaxLevels          = 15
+	// full ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME), and a name has at
+	// most 15 hierarchy levels
+	// (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html).
+	// The region is not known at plan time, so this assumes the longest
+	// region name.
+	SSMMaxNameLength = 1011 - len("arn:aws:ssm:ap-southeast-5:123456789012:parameter/")
+	SSMMaxLevels     = 15
+	// A secret value holds up to 65,536 bytes and a secret name up to 512
+	// characters; a deleted secret stays recoverable for 7 to 30 days
+	// (https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html).
 	SecretMaxBytes        = 65536
 	SecretMaxNameLength   = 512
 	MinRecoveryWindowDays = 7
 	MaxRecoveryWindowDays = 30
 )
 
+// The characters SSM parameter names and secret names may hold; see the
+// links above.
 var (
 	ssmNameChars    = regexp.MustCompile(`^[a-zA-Z0-9_.\-/]+$`)
 	secretNameChars = regexp.MustCompile(`^[a-zA-Z0-9/_+=.@\-]+$`)
@@ -75,15 +88,12 @@ func ValidateSecretName(name string) error {
 
 // DesiredTier is the tier a value gets at an SSM destination: Auto picks
 // Standard up to 4 KB and Advanced above, and keeps Advanced once a
-// parameter has it (AWS cannot downgrade).
+// parameter has it (AWS cannot downgrade). Intelligent-Tiering is sent to
+// AWS as such; AWS then picks by the same rule, and this is the tier
+// expected.
 func DesiredTier(configured string, value string, prior string) string {
 	switch configured {
-	case "", TierAuto:
-		if len(value) > SSMStandardMaxBytes || prior == TierAdvanced {
-			return TierAdvanced
-		}
-		return TierStandard
-	case TierIntelligentTiering:
+	case "", TierAuto, TierIntelligentTiering:
 		if len(value) > SSMStandardMaxBytes || prior == TierAdvanced {
 			return TierAdvanced
 		}
@@ -94,70 +104,13 @@ func DesiredTier(configured string, value string, prior string) string {
 }
 
 // Validate checks shaped values against the destination's rules. prior is
-// the state of an existing resource (nil on create). Attributes are named
-// as in the resource schema (values, ssm.path_prefix, ssm.tier, ...).
-func Validate(d Destination, values map[string]string, prior map[string]KeyState) []Problem {
-	var problems []Problem
-	add := func(key, attr, summary, detail string) {
-		problems = append(problems, Problem{Key: key, Attribute: attr, Summary: summary, Detail: detail})
-	}
-	switch d.Kind {
-	case KindSSM:
-		if err := validateSSMPrefix(d.PathPrefix); err != nil {
-			add("", "ssm.path_prefix", "Invalid SSM Path Prefix", err.Error())
-			return problems
-		}
-		for _, key := range sortedKeys(values) {
-			name := d.NameFor(key)
-			if err := ValidateSSMName(name); err != nil {
-				add(key, "rename", "Invalid SSM Parameter Name",
-					fmt.Sprintf("Config var %q would be written as %s: %s. Rename the key with rename, or change ssm.path_prefix.", key, name, err))
-				continue
-			}
-			size := len(values[key])
-			priorTier := prior[key].Tier
-			tier := DesiredTier(d.Tier, values[key], priorTier)
-			switch {
-			case size > SSMAdvancedMaxBytes:
-				add(key, "ssm", "Value Too Large for SSM",
-					fmt.Sprintf("Config var %q is %d bytes; SSM parameters hold at most %d bytes (Advanced tier). "+
-						"Use the secretsmanager or secretsmanager_per_var destination (up to 64 KB), or exclude the key.", key, size, SSMAdvancedMaxBytes))
-			case tier == TierStandard && size > SSMStandardMaxBytes:
-				add(key, "ssm.tier", "Value Too Large for the Standard Tier",
-					fmt.Sprintf("Config var %q is %d bytes; Standard parameters hold at most %d bytes. Set ssm.tier to \"auto\" "+
-						"(Advanced for this key only, $0.05 a month) or \"Advanced\", or use a Secrets Manager destination.", key, size, SSMStandardMaxBytes))
-			case tier == TierStandard && priorTier == TierAdvanced:
-				add(key, "ssm.tier", "Cannot Downgrade an Advanced Parameter",
-					fmt.Sprintf("Parameter %s is in the Advanced tier, and AWS cannot move a parameter back to Standard. Set "+
-						"ssm.tier to \"auto\" or \"Advanced\", or delete the parameter by hand first.", name))
-			}
-		}
-	case KindSecretsManager:
-		if err := ValidateSecretName(d.Name); err != nil {
-			add("", "secretsmanager.name", "Invalid Secret Name", err.Error()+".")
-		}
-		blob, _ := json.Marshal(values)
-		if len(blob) > SecretMaxBytes {
-			add("", "secretsmanager", "Secret Too Large",
-				fmt.Sprintf("The JSON secret would be %d bytes; a secret holds at most %d. Exclude large keys (the largest is %s), "+
-					"or use secretsmanager_per_var to give each key its own secret.", len(blob), SecretMaxBytes, largestKey(values)))
-		}
-	case KindSecretsManagerPerVar:
-		for _, key := range sortedKeys(values) {
-			name := d.NameFor(key)
-			if err := ValidateSecretName(name); err != nil {
-				add(key, "rename", "Invalid Secret Name",
-					fmt.Sprintf("Config var %q would be written as secret %s: %s. Rename the key with rename, or change "+
-						"secretsmanager_per_var.name_prefix.", key, name, err))
-				continue
-			}
-			if size := len(values[key]); size > SecretMaxBytes {
-				add(key, "values", "Value Too Large for Secrets Manager",
-					fmt.Sprintf("Config var %q is %d bytes; a secret holds at most %d. Exclude the key.", key, size, SecretMaxBytes))
-			}
-		}
-	}
-	return problems
+// the state of an existing resource (nil on create). The problems name
+// attributes as in the resource schema (ssm.path_prefix, ssm.tier, ...); a
+// problem with a key's name points at the rename entry that produced the
+// key, or else at the key in valuesAttr ("values" or "values_wo"), as does
+// a problem with a value.
+func Validate(d Destination, s Shape, valuesAttr string, values map[string]string, prior map[string]KeyState) []problem.Problem {
+	return d.impl().validate(values, prior, where{shape: s, values: valuesAttr})
 }
 
 func validateSSMPrefix(prefix string) error {
@@ -184,7 +137,7 @@ func ValidateRecoveryWindow(days int) error {
 
 func largestKey(values map[string]string) string {
 	best, size := "", -1
-	for _, k := range sortedKeys(values) {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
 		if len(values[k]) > size {
 			best, size = k, len(values[k])
 		}
