@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -81,7 +82,7 @@ func RunCLI(ctx context.Context, args []string, stderr io.Writer, env func(strin
 		return usage(fmt.Sprintf("--environment %q must be 1 to 64 letters, digits, '.', '_' or '-' (the rule of the target's environment variable; it is a path segment of every SSM parameter)", *environment))
 	}
 	if *region == "" {
-		*region = tfOrDefault(env("AWS_REGION"), DefaultAWSRegion)
+		*region = cmp.Or(env("AWS_REGION"), DefaultAWSRegion)
 	}
 
 	// Refuse a non-empty directory before spending any API calls.
@@ -104,7 +105,7 @@ func RunCLI(ctx context.Context, args []string, stderr io.Writer, env func(strin
 	}
 	client := heroku.New(heroku.Config{
 		APIKey:         apiKey,
-		APIURL:         tfOrDefault(env("HEROKU_API_URL"), heroku.DefaultAPIURL),
+		APIURL:         cmp.Or(env("HEROKU_API_URL"), heroku.DefaultAPIURL),
 		UserAgent:      "terraform-provider-heroku2aws-generate",
 		MaxConcurrency: *concurrency,
 	})
@@ -114,7 +115,7 @@ func RunCLI(ctx context.Context, args []string, stderr io.Writer, env func(strin
 	if *team == "" {
 		scope = fmt.Sprintf("%d app(s)", len(apps))
 	}
-	fmt.Fprintf(stderr, "generate: reading %s from %s\n", scope, tfOrDefault(env("HEROKU_API_URL"), heroku.DefaultAPIURL))
+	fmt.Fprintf(stderr, "generate: reading %s from %s\n", scope, cmp.Or(env("HEROKU_API_URL"), heroku.DefaultAPIURL))
 	inv, err := Collect(ctx, inventory.NewReader(client), CollectOptions{
 		Apps: apps, Team: *team, Concurrency: *concurrency,
 		AWSRegion: *region, Environment: *environment,

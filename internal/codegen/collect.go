@@ -1,10 +1,11 @@
 package codegen
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -199,7 +200,7 @@ func collectApp(ctx context.Context, r *inventory.Reader, s inventory.AppSummary
 		}
 		app.Buildpacks = append(app.Buildpacks, name)
 	}
-	sort.SliceStable(app.Processes, func(i, j int) bool { return app.Processes[i].Type < app.Processes[j].Type })
+	slices.SortStableFunc(app.Processes, func(a, b Process) int { return cmp.Compare(a.Type, b.Type) })
 	return app, nil
 }
 

@@ -23,8 +23,11 @@ import (
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
 )
 
-// moduleDirFS is the reusable module the generator copies.
-func moduleDirFS() fs.FS { return os.DirFS("../../examples/modules/heroku-app-migration") }
+// moduleDir is the reusable module the generator copies.
+const moduleDir = "../../examples/modules/heroku-app-migration"
+
+// moduleDirFS is moduleDir as a file system.
+func moduleDirFS() fs.FS { return os.DirFS(moduleDir) }
 
 // goldenCases are the fixture selections with a checked-in golden output
 // under testdata/golden/<name>/. Regenerate with -update.
@@ -84,18 +87,24 @@ func TestGenerateGolden(t *testing.T) {
 				t.Fatalf("reversed apps render differently: %s", diff)
 			}
 			checkGenerated(t, files, fixtureValues(f))
+			// The copied module is examples/modules/heroku-app-migration
+			// byte for byte; the golden trees leave it out.
+			module, rest := splitModule(files)
+			if diff := diffFiles(readTree(t, moduleDir), module); diff != "" {
+				t.Errorf("the copied module differs from %s: %s", moduleDir, diff)
+			}
 			dir := filepath.Join("testdata", "golden", tc.name)
 			if *update {
 				if err := os.RemoveAll(dir); err != nil {
 					t.Fatal(err)
 				}
-				if err := WriteDir(dir, files, false); err != nil {
+				if err := WriteDir(dir, rest, false); err != nil {
 					t.Fatal(err)
 				}
 				return
 			}
 			want := readTree(t, dir)
-			if diff := diffFiles(want, files); diff != "" {
+			if diff := diffFiles(want, rest); diff != "" {
 				t.Errorf("output differs from %s (run go test ./internal/codegen -run Golden -update and review the diff): %s", dir, diff)
 			}
 		})
@@ -133,64 +142,6 @@ func checkGenerated(t *testing.T, files map[string][]byte, canaries []string) {
 			t.Errorf("no %s among %d files", want, len(files))
 		}
 	}
-}
-
-func readTree(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	out := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = data
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("reading %s (create it with -update): %v", dir, err)
-	}
-	return out
-}
-
-// diffFiles describes the first differences between two file sets.
-func diffFiles(want, got map[string][]byte) string {
-	var problems []string
-	for name := range want {
-		if _, ok := got[name]; !ok {
-			problems = append(problems, "missing "+name)
-		}
-	}
-	for name, data := range got {
-		w, ok := want[name]
-		switch {
-		case !ok:
-			problems = append(problems, "unexpected "+name)
-		case !bytes.Equal(w, data):
-			wl, gl := strings.Split(string(w), "\n"), strings.Split(string(data), "\n")
-			for i := 0; i < len(wl) || i < len(gl); i++ {
-				var a, b string
-				if i < len(wl) {
-					a = wl[i]
-				}
-				if i < len(gl) {
-					b = gl[i]
-				}
-				if a != b {
-					problems = append(problems, fmt.Sprintf("%s line %d: want %q, got %q", name, i+1, a, b))
-					break
-				}
-			}
-		}
-	}
-	sort.Strings(problems)
-	if len(problems) > 10 {
-		problems = append(problems[:10], fmt.Sprintf("... and %d more", len(problems)-10))
-	}
-	return strings.Join(problems, "\n")
 }
 
 // A team of 1,500 apps pages past 1,000, stays inside the rate limit (no

@@ -1,8 +1,8 @@
 package codegen
 
 // This file holds the Markdown helpers of INVENTORY.md: escaping for
-// inline text and table cells, code spans, GitHub heading anchors, and
-// Mermaid identifiers and labels.
+// inline text and table cells, code spans, lists, counts and amounts,
+// GitHub heading anchors, and Mermaid identifiers and labels.
 
 import (
 	"strconv"
@@ -200,4 +200,49 @@ func mermaidLabel(lines ...string) string {
 		esc[i] = mermaidText(l)
 	}
 	return `"` + strings.Join(esc, "<br/>") + `"`
+}
+
+// mdJoinMore joins the shown items of all and says how many were left out.
+func mdJoinMore(shown []string, all int) string {
+	s := strings.Join(shown, ", ")
+	if all > len(shown) {
+		s += " and " + strconv.Itoa(all-len(shown)) + " more"
+	}
+	return s
+}
+
+// mdPlural renders a count with the singular or plural noun.
+func mdPlural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// mdMoney renders a cost line's amount for a table cell.
+func mdMoney(l CostLine) string {
+	switch l.Status {
+	case CostUsageBased:
+		return "usage-based"
+	case CostNotEstimated:
+		return "not estimated"
+	}
+	return mdInline(FormatCents(l.Cents))
+}
+
+// mdTotal renders a sum, marked † when some lines were not estimated.
+func mdTotal(cents int64, unpriced int) string {
+	s := mdInline(FormatCents(cents))
+	if unpriced > 0 {
+		s += " †"
+	}
+	return s
+}
+
+// mdOrDash renders an empty value as a dash.
+func mdOrDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }

@@ -1,6 +1,8 @@
 package codegen
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,10 +30,10 @@ const (
 )
 
 // Region is AWSRegion, or DefaultAWSRegion when it is empty.
-func (inv *Inventory) Region() string { return tfOrDefault(inv.AWSRegion, DefaultAWSRegion) }
+func (inv *Inventory) Region() string { return cmp.Or(inv.AWSRegion, DefaultAWSRegion) }
 
 // Env is Environment, or DefaultEnvironment when it is empty.
-func (inv *Inventory) Env() string { return tfOrDefault(inv.Environment, DefaultEnvironment) }
+func (inv *Inventory) Env() string { return cmp.Or(inv.Environment, DefaultEnvironment) }
 
 // App is one Heroku app's inventory.
 type App struct {
@@ -137,7 +139,7 @@ func (a *App) AttachmentName(ad inventory.AddOn) string {
 	if len(names) == 0 {
 		return strings.ToUpper(strings.ReplaceAll(Identifier(ad.Name), "-", "_"))
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	// DATABASE wins: it is the attachment behind DATABASE_URL.
 	for _, n := range names {
 		if n == "DATABASE" {
@@ -201,6 +203,6 @@ func (inv *Inventory) DataStores() []inventory.AddOn {
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	slices.SortFunc(out, func(a, b inventory.AddOn) int { return cmp.Compare(a.Name, b.Name) })
 	return out
 }

@@ -1,12 +1,15 @@
-// Package codegen turns a Heroku inventory into Terraform configuration and
-// a migration checklist. It does not import terraform-plugin-framework.
-//
-// This file holds the name sanitiser: every Heroku name (apps, process
-// types, add-ons, domains) becomes a valid, unique HCL identifier, the same
-// one every time, so that regenerating gives identical output.
 package codegen
 
+// This file holds the name helpers: the sanitiser that makes every Heroku
+// name (apps, process types, add-ons, domains) a valid, unique HCL
+// identifier, the same one every time, so that regenerating gives identical
+// output; and the AWS resource and ECS container names built from them.
+
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -66,17 +69,89 @@ func (n *Namer) Name(name string) string {
 	base := Identifier(name)
 	id := base
 	for i := 2; n.used[id]; i++ {
-		id = base + "_" + itoa(i)
+		id = base + "_" + strconv.Itoa(i)
 	}
 	n.used[id] = true
 	n.byName[name] = id
 	return id
 }
 
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
+// targetContainerName makes a process type a valid ECS container name: letters,
+// digits, hyphens and underscores, at most 255.
+func targetContainerName(typ string) string {
+	var b strings.Builder
+	for _, r := range typ {
+		if (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') || r == '-' || r == '_' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
 	}
-	return itoa(i/10) + digits[i%10:i%10+1]
+	name := strings.Trim(b.String(), "-")
+	if name == "" {
+		return "app"
+	}
+	return tfTruncate(name, 255)
+}
+
+func tfTruncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// awsName returns a name for an AWS resource whose names allow only
+// letters, digits and hyphens: lower case, hyphens single and never at
+// either end, starting with a letter ("n-" is prefixed otherwise), at most
+// limit characters (limit must be at least 8). A name that is too long, or
+// already in used, is cut and given a hyphen and six hex digits of a hash
+// of base, so the result is stable for a stable base. The name is added to
+// used.
+func awsName(base string, limit int, used map[string]bool) string {
+	if limit < 8 {
+		limit = 8
+	}
+	clean := awsClean(base)
+	name := clean
+	for i := 0; len(name) > limit || used[name]; i++ {
+		seed := base
+		if i > 0 {
+			seed = fmt.Sprintf("%s\x00%d", base, i)
+		}
+		sum := sha256.Sum256([]byte(seed))
+		head := clean
+		if len(head) > limit-7 {
+			head = strings.TrimRight(head[:limit-7], "-")
+		}
+		name = head + "-" + hex.EncodeToString(sum[:3])
+	}
+	used[name] = true
+	return name
+}
+
+// awsClean lower-cases s and turns every run of characters other than
+// letters and digits into one hyphen.
+func awsClean(s string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(r)
+			continue
+		}
+		hyphen = true
+	}
+	out := b.String()
+	if out == "" {
+		return "unnamed"
+	}
+	if out[0] < 'a' || out[0] > 'z' {
+		out = "n-" + out
+	}
+	return out
 }

@@ -6,8 +6,9 @@ package codegen
 // inventory always gives the same figures.
 
 import (
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -289,13 +290,9 @@ func newCostEstimator(p PriceTable, inv *Inventory) *costEstimator {
 // costLowerKeys indexes m by lower-cased key; of keys equal but for case, the
 // smallest wins, so the result does not depend on map order.
 func costLowerKeys(m map[string]float64) map[string]float64 {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Sort(sort.Reverse(sort.StringSlice(keys)))
+	keys := slices.Sorted(maps.Keys(m))
 	out := make(map[string]float64, len(m))
-	for _, k := range keys {
+	for _, k := range slices.Backward(keys) {
 		out[strings.ToLower(k)] = m[k]
 	}
 	return out

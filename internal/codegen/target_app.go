@@ -1,8 +1,11 @@
 package codegen
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -33,11 +36,11 @@ func (p *targetPlan) appFile(ap *appPlan) *tfWriter {
 	w.set(b, "name", tfLit(ap.ecrName))
 	w.set(b, "image_tag_mutability", tfLit("MUTABLE"))
 	scan := w.nested(b, "image_scanning_configuration")
-	w.set(scan, "scan_on_push", "true")
+	w.set(scan, "scan_on_push", tfBool(true))
 
 	b = w.block(false, "resource", "aws_cloudwatch_log_group", ap.logGroup)
 	w.set(b, "name", tfLit("/ecs/"+a.Name))
-	w.set(b, "retention_in_days", "30")
+	w.set(b, "retention_in_days", tfNum(30))
 
 	w.comment("Task role: what the app's own code may do on AWS. Empty: add the permissions the app needs.")
 	b = w.block(true, "resource", "aws_iam_role", ap.taskRole)
@@ -110,7 +113,7 @@ func targetAppSummary(a *App) []string {
 		lines = append(lines, "Formation: no process types, so no services.")
 	}
 	for _, pr := range a.Processes {
-		lines = append(lines, fmt.Sprintf("Process %s: %d x %s, %s", pr.Type, pr.Quantity, tfOrDefault(pr.Size, "unknown size"), tfOrDefault(pr.Command, "(the image's default command)")))
+		lines = append(lines, fmt.Sprintf("Process %s: %d x %s, %s", pr.Type, pr.Quantity, cmp.Or(pr.Size, "unknown size"), cmp.Or(pr.Command, "(the image's default command)")))
 	}
 	if len(a.Domains) > 0 {
 		hosts := make([]string, len(a.Domains))
@@ -185,10 +188,9 @@ func (p *targetPlan) secrets(ap *appPlan) []targetSecret {
 		byName[pp.varName] = tfRef("aws_ssm_parameter", pp.label, "arn")
 	}
 	out := make([]targetSecret, 0, len(byName))
-	for name, from := range byName {
-		out = append(out, targetSecret{name, from})
+	for _, name := range slices.Sorted(maps.Keys(byName)) {
+		out = append(out, targetSecret{name, byName[name]})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out
 }
 
@@ -205,9 +207,9 @@ func (p *targetPlan) taskDefinition(w *tfWriter, ap *appPlan, pp *procPlan) {
 	w.set(b, "family", tfLit(pp.family))
 	w.set(b, "requires_compatibilities", tfStrings([]string{"FARGATE"}))
 	w.set(b, "network_mode", tfLit("awsvpc"))
-	w.set(b, "cpu", tfLit(fmt.Sprint(pp.cpu)))
-	w.set(b, "memory", tfLit(fmt.Sprint(pp.memory)))
-	w.set(b, "execution_role_arn", refExecRole+".arn")
+	w.set(b, "cpu", tfLit(strconv.Itoa(pp.cpu)))
+	w.set(b, "memory", tfLit(strconv.Itoa(pp.memory)))
+	w.set(b, "execution_role_arn", refExecRole.dot("arn"))
 	w.set(b, "task_role_arn", tfRef("aws_iam_role", ap.taskRole, "arn"))
 	rp := w.nested(b, "runtime_platform")
 	w.set(rp, "operating_system_family", tfLit("LINUX"))
@@ -217,7 +219,7 @@ func (p *targetPlan) taskDefinition(w *tfWriter, ap *appPlan, pp *procPlan) {
 	c := []tfKV{
 		tfField("name", tfLit(pp.container)),
 		tfField("image", tfTmpl(tfRef("aws_ecr_repository", ap.ecr, "repository_url"), ":", tfRef("var", "image_tag"))),
-		tfField("essential", "true"),
+		tfField("essential", tfBool(true)),
 	}
 	if pp.command != "" {
 		c = append(c, tfField("command", tfStrings([]string{"/bin/sh", "-c", pp.command})))
@@ -226,7 +228,7 @@ func (p *targetPlan) taskDefinition(w *tfWriter, ap *appPlan, pp *procPlan) {
 	if web {
 		c = append(c,
 			tfField("portMappings", tfList(tfInline(tfField("containerPort", tfNum(targetContainerPort)), tfField("protocol", tfLit("tcp"))))))
-		env = append(env, tfInline(tfField("name", tfLit("PORT")), tfField("value", tfLit(fmt.Sprint(targetContainerPort)))))
+		env = append(env, tfInline(tfField("name", tfLit("PORT")), tfField("value", tfLit(strconv.Itoa(targetContainerPort)))))
 	}
 	// Empty config vars: SSM cannot hold them, so they are plain (and
 	// harmless) empty environment variables.
@@ -256,20 +258,20 @@ func (p *targetPlan) service(w *tfWriter, ap *appPlan, pp *procPlan) {
 	web := pp == ap.web && ap.lb != nil
 	b := w.block(false, "resource", "aws_ecs_service", pp.label)
 	w.set(b, "name", tfLit(pp.family))
-	w.set(b, "cluster", refCluster+".id")
+	w.set(b, "cluster", refCluster.dot("id"))
 	w.set(b, "task_definition", tfRef("aws_ecs_task_definition", pp.label, "arn"))
 	w.set(b, "desired_count", tfNum(pp.proc.Quantity))
 	w.set(b, "launch_type", tfLit("FARGATE"))
 	if web {
-		w.set(b, "health_check_grace_period_seconds", "60")
+		w.set(b, "health_check_grace_period_seconds", tfNum(60))
 	}
 	nc := w.nested(b, "network_configuration")
 	w.set(nc, "subnets", refPrivateSubs)
 	w.set(nc, "security_groups", tfList(refTasksSG))
-	w.set(nc, "assign_public_ip", "false")
+	w.set(nc, "assign_public_ip", tfBool(false))
 	cb := w.nested(b, "deployment_circuit_breaker")
-	w.set(cb, "enable", "true")
-	w.set(cb, "rollback", "true")
+	w.set(cb, "enable", tfBool(true))
+	w.set(cb, "rollback", tfBool(true))
 	if !web {
 		return
 	}
@@ -292,7 +294,7 @@ func (p *targetPlan) loadBalancer(w *tfWriter, ap *appPlan) {
 	b := w.block(false, "resource", "aws_lb", lb.label)
 	w.set(b, "name", tfLit(lb.name))
 	w.set(b, "load_balancer_type", tfLit("application"))
-	w.set(b, "internal", "false")
+	w.set(b, "internal", tfBool(false))
 	w.set(b, "subnets", refPublicSubs)
 	w.set(b, "security_groups", tfList(tfRef("aws_security_group", "alb", "id")))
 
@@ -301,15 +303,15 @@ func (p *targetPlan) loadBalancer(w *tfWriter, ap *appPlan) {
 	w.set(b, "port", tfNum(targetContainerPort))
 	w.set(b, "protocol", tfLit("HTTP"))
 	w.set(b, "target_type", tfLit("ip"))
-	w.set(b, "vpc_id", "aws_vpc.main.id")
-	w.set(b, "deregistration_delay", "30")
+	w.set(b, "vpc_id", tfRef("aws_vpc", "main", "id"))
+	w.set(b, "deregistration_delay", tfNum(30))
 	hc := w.nested(b, "health_check")
 	w.set(hc, "path", tfLit("/"))
 	w.set(hc, "matcher", tfLit("200-399"))
 
 	b = w.block(false, "resource", "aws_lb_listener", lb.http)
 	w.set(b, "load_balancer_arn", tfRef("aws_lb", lb.label, "arn"))
-	w.set(b, "port", "80")
+	w.set(b, "port", tfNum(80))
 	w.set(b, "protocol", tfLit("HTTP"))
 	da := w.nested(b, "default_action")
 	if lb.https == "" {
@@ -337,24 +339,25 @@ func (p *targetPlan) loadBalancer(w *tfWriter, ap *appPlan) {
 	}
 	w.set(b, "validation_method", tfLit("DNS"))
 	lc := w.nested(b, "lifecycle")
-	w.set(lc, "create_before_destroy", "true")
+	w.set(lc, "create_before_destroy", tfBool(true))
 
 	// The records' keys are the app's domains, known at plan time; the
 	// validation options are only known once the certificate exists.
 	w.comment("Validation options of the certificate by domain.")
 	b = w.block(true, "locals")
 	opts := tfRef("local", lb.options)
-	w.set(b, lb.options, tfExpr("{ for o in aws_acm_certificate."+lb.cert+".domain_validation_options : o.domain_name => o }"))
+	w.set(b, lb.options, tfSrc("{ for o in %s : o.domain_name => o }", tfRef("aws_acm_certificate", lb.cert, "domain_validation_options")))
 
 	b = w.block(false, "resource", "aws_route53_record", lb.records)
-	w.set(b, "for_each", tfExpr("{ for domain, zone in var.route53_zone_ids : domain => zone if contains("+string(tfStrings(lb.domains))+", domain) }"))
+	w.set(b, "for_each", tfSrc("{ for domain, zone in var.route53_zone_ids : domain => zone if contains(%s, domain) }", tfStrings(lb.domains)))
 	b.AppendNewline()
-	w.set(b, "zone_id", "each.value")
-	w.set(b, "name", opts+"[each.key].resource_record_name")
-	w.set(b, "type", opts+"[each.key].resource_record_type")
-	w.set(b, "records", tfList(opts+"[each.key].resource_record_value"))
-	w.set(b, "ttl", "60")
-	w.set(b, "allow_overwrite", "true")
+	w.set(b, "zone_id", tfRef("each", "value"))
+	record := opts.index(tfRef("each", "key"))
+	w.set(b, "name", record.dot("resource_record_name"))
+	w.set(b, "type", record.dot("resource_record_type"))
+	w.set(b, "records", tfList(record.dot("resource_record_value")))
+	w.set(b, "ttl", tfNum(60))
+	w.set(b, "allow_overwrite", tfBool(true))
 
 	b = w.block(false, "resource", "aws_acm_certificate_validation", lb.validation)
 	w.set(b, "certificate_arn", tfRef("aws_acm_certificate", lb.cert, "arn"))
@@ -363,7 +366,7 @@ func (p *targetPlan) loadBalancer(w *tfWriter, ap *appPlan) {
 
 	b = w.block(false, "resource", "aws_lb_listener", lb.https)
 	w.set(b, "load_balancer_arn", tfRef("aws_lb", lb.label, "arn"))
-	w.set(b, "port", "443")
+	w.set(b, "port", tfNum(443))
 	w.set(b, "protocol", tfLit("HTTPS"))
 	w.set(b, "ssl_policy", tfLit("ELBSecurityPolicy-TLS13-1-2-2021-06"))
 	w.set(b, "certificate_arn", tfRef("aws_acm_certificate_validation", lb.validation, "certificate_arn"))
@@ -388,29 +391,29 @@ func (p *targetPlan) schedule(w *tfWriter, ap *appPlan) {
 	b := w.block(true, "locals")
 	w.set(b, s.local, tfObj(procs...))
 
-	job := tfExpr("local." + s.local + "[coalesce(each.value.process, " + string(tfLit(s.defaultProc.proc.Type)) + ")]")
+	job := tfRef("local", s.local).index(tfCall("coalesce", tfRef("each", "value", "process"), tfLit(s.defaultProc.proc.Type)))
 	b = w.block(false, "resource", "aws_scheduler_schedule", s.label)
-	w.set(b, "for_each", tfExpr("{ for k, j in var.scheduler_jobs : k => j if j.app == "+string(tfLit(ap.app.Name))+" }"))
+	w.set(b, "for_each", tfSrc("{ for k, j in var.scheduler_jobs : k => j if j.app == %s }", tfLit(ap.app.Name)))
 	b.AppendNewline()
-	w.set(b, "name", tfTmpl(s.namePrefix+"_", tfExpr("each.key")))
-	w.set(b, "schedule_expression", tfExpr("each.value.schedule"))
+	w.set(b, "name", tfTmpl(s.namePrefix+"_", tfRef("each", "key")))
+	w.set(b, "schedule_expression", tfRef("each", "value", "schedule"))
 	ftw := w.nested(b, "flexible_time_window")
 	w.set(ftw, "mode", tfLit("OFF"))
 	t := w.nested(b, "target")
-	w.set(t, "arn", refCluster+".arn")
-	w.set(t, "role_arn", refSchedRole+".arn")
+	w.set(t, "arn", refCluster.dot("arn"))
+	w.set(t, "role_arn", refSchedRole.dot("arn"))
 	ecs := w.nested(t, "ecs_parameters")
-	w.set(ecs, "task_definition_arn", job+".task_definition_arn")
+	w.set(ecs, "task_definition_arn", job.dot("task_definition_arn"))
 	w.set(ecs, "launch_type", tfLit("FARGATE"))
 	nc := w.nested(ecs, "network_configuration")
 	w.set(nc, "subnets", refPrivateSubs)
 	w.set(nc, "security_groups", tfList(refTasksSG))
-	w.set(nc, "assign_public_ip", "false")
+	w.set(nc, "assign_public_ip", tfBool(false))
 	t.AppendNewline()
 	w.set(t, "input", tfCall("jsonencode", tfObj(
 		tfField("containerOverrides", tfLines(tfObj(
-			tfField("name", job+".container"),
-			tfField("command", tfList(tfLit("/bin/sh"), tfLit("-c"), tfExpr("each.value.command"))),
+			tfField("name", job.dot("container")),
+			tfField("command", tfList(tfLit("/bin/sh"), tfLit("-c"), tfRef("each", "value", "command"))),
 		))),
 	)))
 }

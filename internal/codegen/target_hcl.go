@@ -1,17 +1,20 @@
 package codegen
 
-// This file holds the small HCL vocabulary the target generator writes
-// with: expressions are built as source text from quoted literals and
-// references and placed into hclwrite blocks as raw tokens.
-// Every generated file then goes through hclwrite.Format, which lexes it,
-// and is parsed back before it is returned.
+// This file holds the package's one HCL writer (tfWriter), used by the
+// target and the migration modules, and its small vocabulary of
+// expressions: literals, references, tuples, objects and calls are built
+// as tokens with hclwrite's TokensFor* functions and placed into hclwrite
+// blocks. Every generated file then goes through hclwrite.Format and is
+// parsed back before it is returned.
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+	"maps"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/hashicorp/hcl/v2"
@@ -20,52 +23,156 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// tfExpr is the source text of an HCL expression. Only the constructors
-// below make one, so every string in it is quoted and escaped.
-type tfExpr string
+// tfExpr is an HCL expression as hclwrite tokens. Its field is unexported
+// and only the constructors below make one: a Go string never becomes an
+// expression by conversion. Data from the inventory enters only as a
+// quoted literal (tfLit, tfTmpl), a number or a bool; identifiers of
+// references are the generator's own; tfSrc takes fixed HCL source that
+// must be a Go constant.
+type tfExpr struct {
+	toks hclwrite.Tokens
+}
+
+// isZero reports whether e is the zero tfExpr, which stands for "no
+// expression" in optional arguments.
+func (e tfExpr) isZero() bool { return len(e.toks) == 0 }
+
+// tfCompose builds an expression from parts with build, one of hclwrite's
+// TokensFor* functions: build gets one placeholder token per part, and the
+// parts' tokens are spliced in their places. The TokensFor* functions set
+// the spacing of every token they are given; with placeholders they never
+// touch the parts, which are shared (refCluster, a list used twice) and
+// would otherwise be re-spaced once per level of nesting. The spacing
+// does not matter anyway: render formats the whole file.
+func tfCompose(parts []tfExpr, build func(placeholders []hclwrite.Tokens) hclwrite.Tokens) tfExpr {
+	placeholders := make([]hclwrite.Tokens, len(parts))
+	size := 0
+	for i, p := range parts {
+		placeholders[i] = hclwrite.Tokens{{Type: hclsyntax.TokenNil}}
+		size += len(p.toks)
+	}
+	built := build(placeholders)
+	out := make(hclwrite.Tokens, 0, len(built)+size)
+	next := 0
+	for _, t := range built {
+		if next < len(parts) && t == placeholders[next][0] {
+			out = append(out, parts[next].toks...)
+			next++
+			continue
+		}
+		out = append(out, t)
+	}
+	if next != len(parts) {
+		panic("tfCompose: a part went missing")
+	}
+	return tfExpr{out}
+}
+
+// src is e as source text, for sorting expressions.
+func (e tfExpr) src() string { return string(e.toks.Bytes()) }
 
 // tfLit is a quoted string literal; "${" and "%{" are escaped.
 func tfLit(s string) tfExpr {
-	return tfExpr(hclwrite.TokensForValue(cty.StringVal(tfClean(s))).Bytes())
+	return tfExpr{hclwrite.TokensForValue(cty.StringVal(tfClean(s)))}
 }
 
 // tfNum is a number literal.
-func tfNum(n int) tfExpr { return tfExpr(fmt.Sprint(n)) }
+func tfNum(n int) tfExpr { return tfExpr{hclwrite.TokensForValue(cty.NumberIntVal(int64(n)))} }
 
 // tfBool is true or false.
-func tfBool(b bool) tfExpr {
-	if b {
-		return "true"
-	}
-	return "false"
-}
+func tfBool(b bool) tfExpr { return tfExpr{hclwrite.TokensForValue(cty.BoolVal(b))} }
 
 // tfRef is a reference such as aws_vpc.main.id, written by the generator
 // from identifiers it made itself.
-func tfRef(parts ...string) tfExpr { return tfExpr(strings.Join(parts, ".")) }
+func tfRef(root string, attrs ...string) tfExpr {
+	t := hcl.Traversal{hcl.TraverseRoot{Name: root}}
+	for _, a := range attrs {
+		t = append(t, hcl.TraverseAttr{Name: a})
+	}
+	return tfExpr{hclwrite.TokensForTraversal(t)}
+}
+
+// dot is e.name: an attribute of the object e refers to.
+func (e tfExpr) dot(name string) tfExpr {
+	return tfExpr{slices.Concat(e.toks, hclwrite.Tokens{{Type: hclsyntax.TokenDot, Bytes: []byte{'.'}}},
+		hclwrite.TokensForIdentifier(name))}
+}
+
+// index is e[key].
+func (e tfExpr) index(key tfExpr) tfExpr {
+	return tfExpr{slices.Concat(e.toks, hclwrite.Tokens{{Type: hclsyntax.TokenOBrack, Bytes: []byte{'['}}},
+		key.toks, hclwrite.Tokens{{Type: hclsyntax.TokenCBrack, Bytes: []byte{']'}}})}
+}
+
+// tfSource is fixed HCL source text of the generator: a parameter of this
+// type takes a Go constant, never a string variable.
+type tfSource string
+
+// tfSrc is an expression written as HCL source, such as a for expression
+// or a type constraint. Each %s in src is replaced by the next of args, in
+// order; src must hold exactly len(args) of them. The source is handed to
+// hclwrite as it is and lexed when the file is formatted (render parses
+// the result, so invalid source fails Target rather than reaching the
+// output).
+func tfSrc(src tfSource, args ...tfExpr) tfExpr {
+	pieces := strings.Split(string(src), "%s")
+	if len(pieces) != len(args)+1 {
+		panic(fmt.Sprintf("tfSrc: %q takes %d arguments, got %d", src, len(pieces)-1, len(args)))
+	}
+	var toks hclwrite.Tokens
+	for i, piece := range pieces {
+		if piece != "" {
+			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenIdent, Bytes: []byte(piece)})
+		}
+		if i < len(args) {
+			toks = append(toks, args[i].toks...)
+		}
+	}
+	return tfExpr{toks}
+}
 
 // tfTmpl is a string template: string parts are literal text, tfExpr parts
 // are interpolated.
 func tfTmpl(parts ...any) tfExpr {
-	var b strings.Builder
-	b.WriteByte('"')
+	toks := hclwrite.Tokens{{Type: hclsyntax.TokenOQuote, Bytes: []byte{'"'}}}
+	quoted := func(lit string) *hclwrite.Token {
+		return &hclwrite.Token{Type: hclsyntax.TokenQuotedLit, Bytes: []byte(lit)}
+	}
+	interp := func(e hclwrite.Tokens) {
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenTemplateInterp, Bytes: []byte("${")})
+		toks = append(toks, e...)
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenTemplateSeqEnd, Bytes: []byte{'}'}})
+	}
 	pending := ""
 	flush := func(interpFollows bool) {
 		if pending == "" {
 			return
 		}
-		lit := string(tfLit(pending))
-		lit = lit[1 : len(lit)-1]
+		lit := tfLit(pending).toks
+		// The escaped text between the quotes.
+		var esc strings.Builder
+		for _, t := range lit[1 : len(lit)-1] {
+			esc.Write(t.Bytes)
+		}
+		text := esc.String()
+		pending = ""
 		// A literal "$" right before "${" would read as the escape "$${":
 		// emit the trailing run of "$" and "%" through an interpolation.
 		if interpFollows {
-			head := strings.TrimRight(lit, "$%")
-			if run := lit[len(head):]; run != "" {
-				lit = head + "${\"" + run + "\"}"
+			head := strings.TrimRight(text, "$%")
+			if run := text[len(head):]; run != "" {
+				if head != "" {
+					toks = append(toks, quoted(head))
+				}
+				interp(hclwrite.Tokens{
+					{Type: hclsyntax.TokenOQuote, Bytes: []byte{'"'}},
+					quoted(run),
+					{Type: hclsyntax.TokenCQuote, Bytes: []byte{'"'}},
+				})
+				return
 			}
 		}
-		b.WriteString(lit)
-		pending = ""
+		toks = append(toks, quoted(text))
 	}
 	for _, p := range parts {
 		switch v := p.(type) {
@@ -73,58 +180,54 @@ func tfTmpl(parts ...any) tfExpr {
 			pending += v
 		case tfExpr:
 			flush(true)
-			b.WriteString("${")
-			b.WriteString(string(v))
-			b.WriteString("}")
+			interp(v.toks)
 		default:
 			pending += fmt.Sprint(v)
 		}
 	}
 	flush(false)
-	b.WriteByte('"')
-	return tfExpr(b.String())
+	return tfExpr{append(toks, &hclwrite.Token{Type: hclsyntax.TokenCQuote, Bytes: []byte{'"'}})}
 }
 
 // tfList is a tuple on one line.
 func tfList(items ...tfExpr) tfExpr {
-	s := make([]string, len(items))
-	for i, it := range items {
-		s[i] = string(it)
-	}
-	return tfExpr("[" + strings.Join(s, ", ") + "]")
+	return tfCompose(items, hclwrite.TokensForTuple)
 }
 
 // tfLines is a tuple with one item per line.
 func tfLines(items ...tfExpr) tfExpr {
-	if len(items) == 0 {
-		return "[]"
+	toks := hclwrite.Tokens{{Type: hclsyntax.TokenOBrack, Bytes: []byte{'['}}}
+	if len(items) > 0 {
+		toks = append(toks, tfNewline())
 	}
-	var b strings.Builder
-	b.WriteString("[\n")
 	for _, it := range items {
-		b.WriteString(string(it))
-		b.WriteString(",\n")
+		toks = append(toks, it.toks...)
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte{','}}, tfNewline())
 	}
-	b.WriteString("]")
-	return tfExpr(b.String())
+	return tfExpr{append(toks, &hclwrite.Token{Type: hclsyntax.TokenCBrack, Bytes: []byte{']'}})}
 }
 
-// tfStrings is a one-line tuple of string literals.
-func tfStrings(items []string) tfExpr {
+func tfNewline() *hclwrite.Token {
+	return &hclwrite.Token{Type: hclsyntax.TokenNewline, Bytes: []byte{'\n'}}
+}
+
+// tfLits is a string literal per item.
+func tfLits(items []string) []tfExpr {
 	e := make([]tfExpr, len(items))
 	for i, s := range items {
 		e[i] = tfLit(s)
 	}
-	return tfList(e...)
+	return e
 }
+
+// tfStrings is a one-line tuple of string literals.
+func tfStrings(items []string) tfExpr { return tfList(tfLits(items)...) }
 
 // tfCall is a function call.
 func tfCall(fn string, args ...tfExpr) tfExpr {
-	s := make([]string, len(args))
-	for i, a := range args {
-		s[i] = string(a)
-	}
-	return tfExpr(fn + "(" + strings.Join(s, ", ") + ")")
+	return tfCompose(args, func(args []hclwrite.Tokens) hclwrite.Tokens {
+		return hclwrite.TokensForFunctionCall(fn, args...)
+	})
 }
 
 // tfKV is one attribute of an object constructor.
@@ -134,35 +237,40 @@ type tfKV struct {
 }
 
 // tfField is an attribute whose name the generator chose (a bare key).
-func tfField(name string, val tfExpr) tfKV { return tfKV{tfExpr(name), val} }
+func tfField(name string, val tfExpr) tfKV {
+	return tfKV{tfExpr{hclwrite.TokensForIdentifier(name)}, val}
+}
 
 // tfEntry is an attribute whose name comes from data (a quoted key).
 func tfEntry(name string, val tfExpr) tfKV { return tfKV{tfLit(name), val} }
 
 // tfObj is an object constructor with one attribute per line.
 func tfObj(kvs ...tfKV) tfExpr {
-	if len(kvs) == 0 {
-		return "{}"
-	}
-	var b strings.Builder
-	b.WriteString("{\n")
+	parts := make([]tfExpr, 0, 2*len(kvs))
 	for _, kv := range kvs {
-		b.WriteString(string(kv.key) + " = " + string(kv.val) + "\n")
+		parts = append(parts, kv.key, kv.val)
 	}
-	b.WriteString("}")
-	return tfExpr(b.String())
+	return tfCompose(parts, func(ph []hclwrite.Tokens) hclwrite.Tokens {
+		attrs := make([]hclwrite.ObjectAttrTokens, len(kvs))
+		for i := range attrs {
+			attrs[i] = hclwrite.ObjectAttrTokens{Name: ph[2*i], Value: ph[2*i+1]}
+		}
+		return hclwrite.TokensForObject(attrs)
+	})
 }
 
 // tfInline is an object constructor on one line.
 func tfInline(kvs ...tfKV) tfExpr {
-	if len(kvs) == 0 {
-		return "{}"
-	}
-	s := make([]string, len(kvs))
+	toks := hclwrite.Tokens{{Type: hclsyntax.TokenOBrace, Bytes: []byte{'{'}}}
 	for i, kv := range kvs {
-		s[i] = string(kv.key) + " = " + string(kv.val)
+		if i > 0 {
+			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte{','}})
+		}
+		toks = append(toks, kv.key.toks...)
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenEqual, Bytes: []byte{'='}})
+		toks = append(toks, kv.val.toks...)
 	}
-	return tfExpr("{ " + strings.Join(s, ", ") + " }")
+	return tfExpr{append(toks, &hclwrite.Token{Type: hclsyntax.TokenCBrace, Bytes: []byte{'}'}})}
 }
 
 // tfClean makes s valid UTF-8 without control characters other than tab
@@ -267,17 +375,11 @@ func (w *tfWriter) block(attached bool, typ string, labels ...string) *hclwrite.
 	return w.file.Body().AppendNewBlock(typ, labels).Body()
 }
 
-// set sets attribute name of body to e.
+// set sets attribute name of body to e. The file is lexed once, when
+// render formats it, and parsed back there, so an expression that tfSrc
+// got wrong fails Target rather than reaching the output.
 func (w *tfWriter) set(body *hclwrite.Body, name string, e tfExpr) {
-	body.SetAttributeRaw(name, w.tokens(e))
-}
-
-// tokens hands e to hclwrite as one raw token. The file is lexed once,
-// when render formats it, and parsed back there, so an invalid expression
-// fails Target rather than reaching the output. (Lexing each expression
-// here as well triples the lexing work, which dominates at 1,500 apps.)
-func (w *tfWriter) tokens(e tfExpr) hclwrite.Tokens {
-	return hclwrite.Tokens{{Type: hclsyntax.TokenIdent, Bytes: []byte(e), SpacesBefore: 1}}
+	body.SetAttributeRaw(name, e.toks)
 }
 
 // nested adds a nested block to body, after a blank line when body already
@@ -304,57 +406,33 @@ func (w *tfWriter) render(name string) ([]byte, error) {
 	return out, nil
 }
 
-// awsName returns a name for an AWS resource whose names allow only
-// letters, digits and hyphens: lower case, hyphens single and never at
-// either end, starting with a letter ("n-" is prefixed otherwise), at most
-// limit characters (limit must be at least 8). A name that is too long, or
-// already in used, is cut and given a hyphen and six hex digits of a hash
-// of base, so the result is stable for a stable base. The name is added to
-// used.
-func awsName(base string, limit int, used map[string]bool) string {
-	if limit < 8 {
-		limit = 8
-	}
-	clean := awsClean(base)
-	name := clean
-	for i := 0; len(name) > limit || used[name]; i++ {
-		seed := base
-		if i > 0 {
-			seed = fmt.Sprintf("%s\x00%d", base, i)
-		}
-		sum := sha256.Sum256([]byte(seed))
-		head := clean
-		if len(head) > limit-7 {
-			head = strings.TrimRight(head[:limit-7], "-")
-		}
-		name = head + "-" + hex.EncodeToString(sum[:3])
-	}
-	used[name] = true
-	return name
-}
-
-// awsClean lower-cases s and turns every run of characters other than
-// letters and digits into one hyphen.
-func awsClean(s string) string {
-	var b strings.Builder
-	hyphen := false
-	for _, r := range strings.ToLower(s) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
+// renderFiles renders every writer, keyed by file name. Files render
+// independently: they are formatted and checked in parallel, and the error
+// of the first file by name is returned.
+func renderFiles(writers map[string]*tfWriter) (map[string][]byte, error) {
+	names := slices.Sorted(maps.Keys(writers))
+	rendered := make([][]byte, len(names))
+	errs := make([]error, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(func() {
+			for i := range next {
+				rendered[i], errs[i] = writers[names[i]].render(names[i])
 			}
-			hyphen = false
-			b.WriteRune(r)
-			continue
+		})
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	out := make(map[string][]byte, len(names))
+	for i, name := range names {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		hyphen = true
+		out[name] = rendered[i]
 	}
-	out := b.String()
-	if out == "" {
-		return "unnamed"
-	}
-	if out[0] < 'a' || out[0] > 'z' {
-		out = "n-" + out
-	}
-	return out
+	return out, nil
 }

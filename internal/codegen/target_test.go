@@ -739,16 +739,16 @@ func TestTFTemplateEscaping(t *testing.T) {
 		{tfTmpl("%$", x, "$"), "%$X$"},
 	}
 	for _, c := range cases {
-		e, diags := hclsyntax.ParseExpression([]byte(c.expr), "x", hcl.InitialPos)
+		e, diags := hclsyntax.ParseExpression(c.expr.toks.Bytes(), "x", hcl.InitialPos)
 		if diags.HasErrors() {
-			t.Fatalf("%s: %s", c.expr, diags.Error())
+			t.Fatalf("%s: %s", c.expr.src(), diags.Error())
 		}
 		v, diags := e.Value(ctx)
 		if diags.HasErrors() {
-			t.Fatalf("%s: %s", c.expr, diags.Error())
+			t.Fatalf("%s: %s", c.expr.src(), diags.Error())
 		}
 		if v.AsString() != c.want {
-			t.Errorf("%s evaluates to %q, want %q", c.expr, v.AsString(), c.want)
+			t.Errorf("%s evaluates to %q, want %q", c.expr.src(), v.AsString(), c.want)
 		}
 	}
 }

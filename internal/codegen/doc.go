@@ -1,0 +1,3 @@
+// Package codegen turns a Heroku inventory into Terraform configuration and
+// a migration checklist. It does not import terraform-plugin-framework.
+package codegen

@@ -1,0 +1,496 @@
+package codegen
+
+// This file writes the "Cutover runbook" section of INVENTORY.md: the
+// steps from applying the target to decommissioning Heroku.
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
+)
+
+func (d *invDoc) runbook() {
+	d.line("Run every command from the directory that holds this file; the commands read the target's outputs with `terraform -chdir=target output` and `jq`. Fill in the values in angle brackets.")
+	d.line("")
+	d.runbookTarget()
+	d.runbookImages()
+	d.runbookMigration()
+	d.runbookRelease()
+	d.runbookSmoke()
+	d.runbookWindow()
+	d.runbookDNS()
+	d.runbookWatch()
+	d.runbookDecommission()
+}
+
+// runbookTarget is step 1 of the runbook: it creates the landing zone.
+func (d *invDoc) runbookTarget() {
+	var settings []string
+	var vars []string
+	if len(d.dbApps) > 0 {
+		settings = append(settings, "the PostgreSQL major version of the Heroku databases (`heroku pg:info`)")
+		vars = append(vars, `postgres_engine_version = "16" # match heroku pg:info`)
+	}
+	if d.domainCount > 0 {
+		settings = append(settings, "the Route 53 hosted zone of each custom domain (the apply waits for the load balancers' ACM certificates and creates their DNS validation records there; "+
+			"validate the domains left out by hand, from the output `certificate_validation_records`)")
+		vars = append(vars, d.zoneMap("route53_zone_ids")...)
+	}
+	if len(d.schedApps) > 0 {
+		vars = append(vars, "scheduler_jobs = {} # filled in step 6")
+	}
+	intro := "1. **Create the AWS side:** network, ECR repositories, ECS services, load balancers, RDS and ElastiCache."
+	if len(vars) > 0 {
+		intro += " First write `target/terraform.tfvars`"
+		if len(settings) > 0 {
+			intro += " with " + strings.Join(settings, ", and ")
+		}
+		intro += ":"
+		d.line(intro)
+		d.line("")
+		d.tfvars("target/terraform.tfvars", vars)
+		d.line("")
+		d.line("   Then review the plan and apply:")
+	} else {
+		d.line(intro + " Review the plan and apply:")
+	}
+	d.line("")
+	d.codeBlock("   ", "sh", []string{"terraform -chdir=target init", "terraform -chdir=target apply"})
+	d.line("")
+	caution := "   The ECS services start at the Heroku quantities as soon as their images exist (step 2), so from then on the AWS workers run beside Heroku's, on the rehearsal data: " +
+		"mind side effects such as emails, payments or webhooks."
+	if len(d.schedApps) > 0 {
+		caution += " For the same reason `scheduler_jobs` stays empty until step 6."
+	}
+	d.line(caution)
+	d.line("")
+	d.line("   Hand the target's outputs to the migration. The file holds database URLs; the generated `.gitignore` keeps `*.tfvars.json` out of git.")
+	d.line("")
+	d.codeBlock("   ", "sh", []string{"terraform -chdir=target output -json \\",
+		"  | jq '{aws_targets: .aws_targets.value, database_target_urls: .database_target_urls.value}' \\",
+		"  > migration/target.auto.tfvars.json"})
+	d.line("")
+}
+
+// zoneMap is an HCL map of every custom domain to a hosted zone
+// placeholder, for a tfvars file.
+func (d *invDoc) zoneMap(name string) []string {
+	width := 0
+	for i := range d.inv.Apps {
+		for _, dom := range d.inv.Apps[i].Domains {
+			width = max(width, len(invHCLString(dom.Hostname)))
+		}
+	}
+	out := []string{name + " = {"}
+	for i := range d.inv.Apps {
+		for _, dom := range d.inv.Apps[i].Domains {
+			q := invHCLString(dom.Hostname)
+			out = append(out, "  "+q+strings.Repeat(" ", width-len(q))+` = "<hosted zone id>"`)
+		}
+	}
+	return append(out, "}")
+}
+
+// tfvars writes the lines of a tfvars file, collapsed when long.
+func (d *invDoc) tfvars(file string, lines []string) {
+	if len(lines) <= inlineMax {
+		d.codeBlock("   ", "hcl", lines)
+		return
+	}
+	d.line("   <details><summary>" + file + "</summary>")
+	d.line("")
+	d.codeBlock("   ", "hcl", lines)
+	d.line("")
+	d.line("   </details>")
+}
+
+// runbookImages is step 2 of the runbook: it builds the images.
+func (d *invDoc) runbookImages() {
+	apps := d.inv.Apps
+	if len(apps) == 0 {
+		d.line("2. **Build the images:** there is no app.")
+		d.line("")
+		return
+	}
+	d.line("2. **Build and push an image per app** to its ECR repository, from a checkout of the commit its current release runs, " +
+		"tagged as the target's `image_tag` variable says (`latest` unless you set it). Log in to ECR once, then build each app:")
+	d.line("")
+	builds := []string{
+		`repo() { terraform -chdir=target output -json ecr_repository_urls | jq -r --arg app "$1" '.[$app]'; }`,
+		"aws ecr get-login-password --region " + invShell(d.region) + " | docker login --username AWS --password-stdin \"$(repo " + invShell(apps[0].Name) + " | cut -d/ -f1)\"",
+	}
+	for i := range apps {
+		comment := "  # " + apps[i].Name
+		if apps[i].CurrentRelease > 0 {
+			comment += ", release v" + strconv.Itoa(apps[i].CurrentRelease)
+		}
+		builds = append(builds, invBuildCommand(&apps[i], `"$(repo `+invShell(apps[i].Name)+`):latest"`)+comment)
+	}
+	d.commands("   ", builds, "commands")
+	d.line("")
+}
+
+// runbookMigration is step 3 of the runbook: it copies the config vars and rehearses the database copy.
+func (d *invDoc) runbookMigration() {
+	apps := d.inv.Apps
+	step3 := "3. **Copy the config vars.**"
+	if len(d.dbApps) > 0 {
+		step3 = "3. **Copy the config vars and rehearse the database copy.**"
+	}
+	d.line(step3 + " Write `migration/terraform.tfvars` with the run settings (later steps edit this file):")
+	d.line("")
+	vars := []string{"copy_databases = true", `database_run   = "rehearsal-1"`, "aws_weight     = 0"}
+	if d.domainCount > 0 {
+		vars = append(vars, d.zoneMap("dns_zone_ids")...)
+	}
+	d.tfvars("migration/terraform.tfvars", vars)
+	d.line("")
+	d.codeBlock("   ", "sh", []string{"terraform -chdir=migration init", "terraform -chdir=migration apply"})
+	d.line("")
+	d.line("   The apply writes the " + mdPlural(d.userVarCount, "user-set config var", "user-set config vars") +
+		" of " + mdPlural(len(apps), "app", "apps") + " to SSM through the write-only path (the values never reach the plan or the state)" + d.dbCopySentence())
+	d.line("")
+	for _, s := range d.stores {
+		if s.Service != "heroku-postgresql" {
+			continue
+		}
+		d.line("   - " + d.storeLine(s))
+	}
+	for _, s := range d.stores {
+		if s.Service == "heroku-redis" {
+			d.line("   - " + d.storeLine(s) + ": **not copied**; ElastiCache starts empty. Caches refill by themselves; let workers drain any queue kept in it before step 6.")
+		}
+	}
+	if len(d.stores) > 0 {
+		d.line("")
+	}
+	if len(d.dbApps) > 0 {
+		d.line("   `terraform -chdir=migration output database_restores` shows how long each copy took: that, plus a margin, is the maintenance window. " +
+			"Rehearse again by setting `database_run` to `\"rehearsal-2\"` and so on.")
+		d.line("")
+	}
+}
+
+// runbookRelease is step 4 of the runbook: it runs the release phase.
+func (d *invDoc) runbookRelease() {
+	apps := d.inv.Apps
+	if len(d.releaseApps) == 0 {
+		d.line("4. **Release phase:** no app has one; nothing to run.")
+		d.line("")
+		return
+	}
+	d.line("4. **Run the release phase** once on AWS before the services take traffic, as a one-off ECS task of the release task definition the target made for " +
+		d.appLinks(d.releaseApps) + ":")
+	d.line("")
+	run := []string{
+		"cluster=$(terraform -chdir=target output -raw ecs_cluster_name)",
+		`subnets=$(terraform -chdir=target output -json private_subnet_ids | jq -r 'join(",")')`,
+		"sg=$(terraform -chdir=target output -raw tasks_security_group_id)",
+		`release() { terraform -chdir=target output -json release_task_families | jq -r --arg app "$1" '.[$app]'; }`,
+	}
+	for _, i := range d.releaseApps {
+		run = append(run, `aws ecs run-task --cluster "$cluster" --launch-type FARGATE --task-definition "$(release `+invShell(apps[i].Name)+`)" `+
+			`--network-configuration "awsvpcConfiguration={subnets=[$subnets],securityGroups=[$sg]}"  # `+apps[i].ReleaseCommand)
+	}
+	d.commands("   ", run, "commands")
+	d.line("")
+}
+
+// runbookSmoke is step 5 of the runbook: it smoke-tests the AWS side.
+func (d *invDoc) runbookSmoke() {
+	apps := d.inv.Apps
+	step5 := "5. **Smoke-test on AWS** through each load balancer, with the real host name so that TLS and routing are what clients will get."
+	if len(d.dbApps) > 0 {
+		step5 += " Writes made now land in the rehearsal copy, which the cutover copy replaces."
+	}
+	d.line(step5)
+	d.line("")
+	if len(d.webApps) == 0 {
+		d.line("   No app has a `web` process: check the workers' logs in CloudWatch Logs instead.")
+		d.line("")
+		return
+	}
+	smoke := []string{`lb() { terraform -chdir=target output -json aws_targets | jq -r --arg app "$1" '.[$app]'; }`}
+	const curl = `curl -sS -o /dev/null -w '%{http_code}\n' `
+	for _, i := range d.webApps {
+		a := &apps[i]
+		lb := "$(lb " + invShell(a.Name) + ")"
+		tested := false
+		for _, dom := range a.Domains {
+			if strings.HasPrefix(dom.Hostname, "*") || invShell(dom.Hostname) != dom.Hostname {
+				continue // a wildcard, or a name no client sends
+			}
+			tested = true
+			smoke = append(smoke, curl+`--connect-to "`+dom.Hostname+`:443:`+lb+`:443" https://`+dom.Hostname+`/`)
+		}
+		if !tested {
+			smoke = append(smoke, curl+`"http://`+lb+`/"  # `+a.Name+`: no custom domain`)
+		}
+	}
+	d.commands("   ", smoke, "requests")
+	d.line("")
+}
+
+// runbookWindow is step 6 of the runbook: it stops writes on Heroku and makes the final copy.
+func (d *invDoc) runbookWindow() {
+	apps := d.inv.Apps
+	if len(d.dbApps) > 0 {
+		d.line("6. **Maintenance window: the final copy.** Stop writes on Heroku: maintenance mode for the web apps that use a database, and every non-web process scaled to 0 (maintenance mode does not stop them).")
+	} else {
+		d.line("6. **Hand the background work over.** Scale every non-web process on Heroku to 0; their ECS services take over.")
+	}
+	d.line("")
+	var stop []string
+	for i := range apps {
+		maintenance, scale := invHoldCommands(&apps[i], true)
+		for _, c := range []string{maintenance, scale} {
+			if c != "" {
+				stop = append(stop, c)
+			}
+		}
+	}
+	if len(stop) > 0 {
+		d.commands("   ", stop, "commands")
+		d.line("")
+	}
+	if len(d.schedApps) > 0 {
+		d.line("   Move the scheduled jobs of " + d.appLinks(d.schedApps) + ": note each Heroku Scheduler job, remove it (it would keep writing to the Heroku database), " +
+			"put it into `scheduler_jobs` in `target/terraform.tfvars`, and run `terraform -chdir=target apply`: EventBridge Scheduler runs the jobs on AWS from now on.")
+		d.line("")
+	}
+	if len(d.dbApps) > 0 {
+		d.line("   Then set `database_run = \"cutover\"` in `migration/terraform.tfvars` and apply: it captures a last backup of each database, restores it into RDS and verifies every table.")
+		d.line("")
+		d.codeBlock("   ", "sh", []string{"terraform -chdir=migration apply"})
+		d.line("")
+		d.line("   Keep `database_run = \"cutover\"` from now on: any other value copies the databases again and overwrites what was written on RDS since.")
+		if noDB := d.withoutDB(); len(noDB) > 0 {
+			verb := " need"
+			if len(noDB) == 1 {
+				verb = " needs"
+			}
+			d.line("   " + d.appLinks(noDB) + verb + " no maintenance mode: no Heroku Postgres.")
+		}
+	} else {
+		d.line("   No app uses Heroku Postgres: there is no database to copy, and no app needs maintenance mode.")
+	}
+	d.line("")
+}
+
+// runbookDNS is step 7 of the runbook: it moves traffic.
+func (d *invDoc) runbookDNS() {
+	apps := d.inv.Apps
+	if d.domainCount == 0 {
+		d.line("7. **Move traffic:** no app has a custom domain, so there is no DNS to shift. Clients that use a `herokuapp.com` name must be given the load balancer's name.")
+	} else {
+		var hosts []string
+		for i := range apps {
+			for _, dom := range apps[i].Domains {
+				if len(hosts) < nameListMax {
+					hosts = append(hosts, mdCode(dom.Hostname))
+				}
+			}
+		}
+		d.line("7. **Move traffic** with `aws_weight` in `migration/terraform.tfvars`: 10, then 50, then 100, applying after each change. " +
+			"It applies to every custom domain at once (" + mdJoinMore(hosts, d.domainCount) + "); each apply changes both weighted records of a domain in one Route 53 batch.")
+		d.line("")
+		d.codeBlock("   ", "sh", []string{
+			"terraform -chdir=migration apply   # aws_weight = 10",
+			"terraform -chdir=migration apply   # aws_weight = 50",
+			"terraform -chdir=migration apply   # aws_weight = 100",
+		})
+		d.line("")
+		d.line("   Wait at least the TTL (" + strconv.Itoa(dnsTTLSeconds) + " s) and your own observation time between steps.")
+		if len(d.maintApps) > 0 {
+			d.line("   For an app in maintenance mode, the share of traffic still sent to Heroku sees the maintenance page (its Heroku database is now stale), so do not linger at 10 or 50.")
+		}
+		var noDomain []int
+		for _, i := range d.webApps {
+			if len(apps[i].Domains) == 0 {
+				noDomain = append(noDomain, i)
+			}
+		}
+		if len(noDomain) > 0 {
+			if len(noDomain) == 1 {
+				d.line("   " + d.appLinks(noDomain) + " has no custom domain: clients reach it at its `herokuapp.com` name, which cannot point at AWS; give them the load balancer's name or add a domain.")
+			} else {
+				d.line("   " + d.appLinks(noDomain) + " have no custom domain: clients reach them at `herokuapp.com` names, which cannot point at AWS; give them the load balancers' names or add domains.")
+			}
+		}
+	}
+	d.line("")
+}
+
+// runbookWatch is step 8 of the runbook: it says what to watch.
+func (d *invDoc) runbookWatch() {
+	watch := []string{"load balancer 5xx and response times", "ECS service events and task restarts", "each service's CloudWatch Logs"}
+	pg, redis := d.storeCounts()
+	if pg > 0 {
+		watch = append(watch, "RDS CPU, connections and free storage")
+	}
+	if redis > 0 {
+		watch = append(watch, "ElastiCache memory")
+	}
+	leave := "non-web processes at 0"
+	if len(d.maintApps) > 0 {
+		leave = "maintenance mode on, " + leave
+	}
+	d.line("8. **Watch** at 100 % for at least a day: " + strings.Join(watch, ", ") + ". Leave Heroku as it is (" + leave + ") so that rolling back stays quick.")
+	d.line("")
+}
+
+// runbookDecommission is step 9 of the runbook: it removes Heroku.
+func (d *invDoc) runbookDecommission() {
+	apps := d.inv.Apps
+	pg, _ := d.storeCounts()
+	var finish []string
+	if d.domainCount > 0 {
+		finish = append(finish, "replace each weighted pair with a plain record or an alias to the load balancer")
+	}
+	if pg > 0 {
+		finish = append(finish, "keep a last Heroku backup of each database")
+	}
+	finish = append(finish, "then remove the Heroku apps")
+	d.line("9. **Decommission** after " + strconv.Itoa(decommissionDays) + " days at 100 % without a rollback (choose your own period): " + strings.Join(finish, ", ") + ".")
+	d.line("")
+	var decom []string
+	for _, s := range d.stores {
+		if s.Service != "heroku-postgresql" {
+			continue
+		}
+		app := d.billed[s.Name]
+		decom = append(decom, "heroku pg:backups:capture "+invShell(s.Name)+" -a "+invShell(app),
+			"heroku pg:backups:download -a "+invShell(app)+" --output "+invShell(s.Name+".dump"))
+	}
+	for i := range apps {
+		decom = append(decom, "heroku apps:destroy -a "+invShell(apps[i].Name)+" --confirm "+invShell(apps[i].Name))
+	}
+	d.commands("   ", decom, "commands")
+	d.line("")
+}
+
+// storeCounts counts the Heroku Postgres and Heroku Redis add-ons.
+func (d *invDoc) storeCounts() (pg, redis int) {
+	for _, s := range d.stores {
+		if s.Service == "heroku-postgresql" {
+			pg++
+		} else {
+			redis++
+		}
+	}
+	return pg, redis
+}
+
+// withoutDB lists the apps that use no Heroku Postgres.
+func (d *invDoc) withoutDB() []int {
+	var out []int
+	j := 0
+	for i := range d.inv.Apps {
+		if j < len(d.dbApps) && d.dbApps[j] == i {
+			j++
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// dbCopySentence ends the sentence of step 3 about the databases.
+func (d *invDoc) dbCopySentence() string {
+	if len(d.dbApps) == 0 {
+		return ". No app uses Heroku Postgres: there is no database to copy."
+	}
+	return ", and copies each Heroku Postgres database into its RDS instance as a rehearsal (the copy runs only with `copy_databases = true`):"
+}
+
+// storeLine describes a data store: name, plan, apps, AWS size.
+func (d *invDoc) storeLine(s inventory.AddOn) string {
+	line := mdCode(s.Name) + " (" + mdCode(s.Plan) + ") of " + d.appLink(d.billed[s.Name])
+	var others []string
+	for _, i := range d.attached[s.Name] {
+		if n := d.inv.Apps[i].Name; n != d.billed[s.Name] {
+			others = append(others, d.appLink(n))
+		}
+	}
+	if len(others) > 0 {
+		line += ", also attached to " + strings.Join(others, ", ")
+	}
+	kind := "RDS"
+	if s.Service == "heroku-redis" {
+		kind = "ElastiCache"
+	}
+	size := "a size to choose"
+	if s.AWS.InstanceClass != "" {
+		size = mdCode(s.AWS.InstanceClass)
+	}
+	line += " → " + kind + " " + size
+	if s.AWS.MultiAZ {
+		line += ", Multi-AZ"
+	}
+	return line
+}
+
+// invBuildCommand is the image build of one app, pushed as image (a
+// shell word).
+func invBuildCommand(a *App, image string) string {
+	if a.Stack == "container" {
+		return "docker build -t " + image + " . && docker push " + image
+	}
+	cmd := "pack build " + image + " --builder " + invBuilder(a.Stack)
+	for _, bp := range a.Buildpacks {
+		cmd += " --buildpack " + invShell(bp)
+	}
+	return cmd + " --publish"
+}
+
+// invBuilder picks the heroku/builder image that matches a Heroku stack.
+func invBuilder(stack string) string {
+	if n, ok := strings.CutPrefix(stack, "heroku-"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+		return "heroku/builder:" + n
+	}
+	return "heroku/builder:24"
+}
+
+// invScaleArgs lists the non-web process types that run, as type=0 (stop)
+// or type=<quantity> (restore); "" when there are none.
+func invScaleArgs(a *App, stop bool) string {
+	var args []string
+	for _, p := range a.Processes {
+		if p.Type == "web" || p.Quantity <= 0 {
+			continue
+		}
+		n := "0"
+		if !stop {
+			n = strconv.Itoa(p.Quantity)
+		}
+		args = append(args, invShell(p.Type+"="+n))
+	}
+	return strings.Join(args, " ")
+}
+
+// invHoldCommands are the heroku commands that turn an app's maintenance
+// mode on and scale its non-web processes to 0 (stop), or undo that; ""
+// for a command the app does not need. Maintenance mode is for the apps
+// with a database and a web process: it keeps writes off the database
+// being copied.
+func invHoldCommands(a *App, stop bool) (maintenance, scale string) {
+	if len(a.Postgres()) > 0 && a.Web() != nil {
+		mode := "off"
+		if stop {
+			mode = "on"
+		}
+		maintenance = "heroku maintenance:" + mode + " -a " + invShell(a.Name)
+	}
+	if args := invScaleArgs(a, stop); args != "" {
+		scale = "heroku ps:scale " + args + " -a " + invShell(a.Name)
+	}
+	return maintenance, scale
+}
+
+// invHCLString quotes s as an HCL string literal.
+func invHCLString(s string) string {
+	q := strconv.Quote(s)
+	q = strings.ReplaceAll(q, "${", "$${")
+	return strings.ReplaceAll(q, "%{", "%%{")
+}

@@ -1,0 +1,77 @@
+package codegen
+
+// This file writes migration/apps_<ident>.tf: the call of the
+// heroku-app-migration module for one app.
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// migrationAppFile writes apps_<ident>.tf for a, and returns the
+// attachment names of the databases the app copies.
+func migrationAppFile(inv *Inventory, a *App) (*tfWriter, []string) {
+	w := newTFWriter(fmt.Sprintf("The migration of Heroku app %s.", a.Name))
+	attached := false
+	if summary := appSummaryComment(a); len(summary) > 0 {
+		w.comment(summary...)
+		attached = true
+	}
+	m := w.block(attached, "module", a.Ident)
+	w.set(m, "source", tfLit("./"+ModuleDir))
+	m.AppendNewline()
+	w.set(m, "app", tfLit(a.Name))
+	w.set(m, "environment", tfRef("var", "environment"))
+	w.set(m, "config_vars_version", tfRef("var", "config_vars_version"))
+
+	var dbs []string
+	for _, ad := range a.Postgres() {
+		if inv.RestoringApp(ad) == a.Name {
+			dbs = append(dbs, a.AttachmentName(ad))
+		}
+	}
+	slices.Sort(dbs)
+	if len(dbs) > 0 {
+		m.AppendNewline()
+		w.set(m, "databases", tfSrc("var.copy_databases ? %s : []", tfStrings(dbs)))
+		w.set(m, "database_target_urls", tfCall("lookup", tfRef("var", "database_target_urls"), tfLit(a.Name), tfObj()))
+		w.set(m, "database_run", tfRef("var", "database_run"))
+	}
+	if len(a.Domains) > 0 {
+		hosts := make([]string, len(a.Domains))
+		for j, d := range a.Domains {
+			hosts[j] = d.Hostname
+		}
+		target := tfCall("lookup", tfRef("var", "aws_targets"), tfLit(a.Name), tfLit(""))
+		m.AppendNewline()
+		w.set(m, "aws_target", target)
+		w.set(m, "aws_weight", tfRef("var", "aws_weight"))
+		w.set(m, "dns_zones", tfSrc(`%s == "" ? {} : { for host in %s : host => var.dns_zone_ids[host] if contains(keys(var.dns_zone_ids), host) }`,
+			target, tfStrings(hosts)))
+	}
+	return w, dbs
+}
+
+// appSummaryComment is a few lines on what the app is made of.
+func appSummaryComment(a *App) []string {
+	var lines []string
+	if len(a.Processes) > 0 {
+		var ps []string
+		for _, p := range a.Processes {
+			ps = append(ps, fmt.Sprintf("%s x%d %s", p.Type, p.Quantity, p.Size))
+		}
+		lines = append(lines, "Processes: "+strings.Join(ps, ", "))
+	}
+	if len(a.AddOns) > 0 {
+		var as []string
+		for _, ad := range a.AddOns {
+			as = append(as, ad.Plan)
+		}
+		lines = append(lines, "Add-ons: "+strings.Join(as, ", "))
+	}
+	if len(a.UserConfigVars) > 0 {
+		lines = append(lines, fmt.Sprintf("Config vars copied to SSM: %d (names in INVENTORY.md)", len(a.UserConfigVars)))
+	}
+	return lines
+}
