@@ -60,3 +60,13 @@ func TestFake(t *testing.T) {
 		t.Fatal("Or does not default to Real")
 	}
 }
+
+func TestFakeTick(t *testing.T) {
+	t.Parallel()
+	f := NewFake()
+	f.Tick = time.Second
+	a, b := f.Now(), f.Now()
+	if b.Sub(a) != time.Second || f.Elapsed() != 2*time.Second {
+		t.Fatalf("ticks: %v then %v, elapsed %v", a, b, f.Elapsed())
+	}
+}

@@ -21,6 +21,10 @@ type Fake struct {
 	// outside the lock (for example to cancel a context after the n-th
 	// wait).
 	OnSleep func(d time.Duration)
+	// Tick, when positive, moves the clock forward by that much before
+	// each Now, for code that measures elapsed time without sleeping
+	// (such as a progress rate limit). Set it before the clock is shared.
+	Tick time.Duration
 }
 
 // FakeEpoch is where a NewFake clock starts: a fixed instant, so that
@@ -33,10 +37,11 @@ func NewFake() *Fake { return NewFakeAt(FakeEpoch) }
 // NewFakeAt returns a Fake clock at t.
 func NewFakeAt(t time.Time) *Fake { return &Fake{start: t, now: t} }
 
-// Now returns the fake time.
+// Now returns the fake time (after moving it by Tick, if set).
 func (f *Fake) Now() time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.now = f.now.Add(f.Tick)
 	return f.now
 }
 

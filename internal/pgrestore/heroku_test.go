@@ -148,18 +148,12 @@ func (f *fakeHeroku) serveDump(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// tickingClock is a clock.Fake that also moves a second per reading, so
-// that every progress event passes the rate limit.
-type tickingClock struct{ *clock.Fake }
-
-func (c tickingClock) Now() time.Time {
-	c.Advance(time.Second)
-	return c.Fake.Now()
-}
-
 func herokuExecutor(f *fakeHeroku, tmp string, clk *clock.Fake, rec *recorder) Executor {
+	// The clock moves a second per reading, so that every progress event
+	// passes the rate limit.
+	clk.Tick = time.Second
 	return NewLocal(LocalConfig{
-		Clock:  tickingClock{clk},
+		Clock:  clk,
 		Logger: rec.logger(),
 		Heroku: f.client(), TempDir: tmp, PollInterval: 3 * time.Second, ProgressInterval: time.Millisecond,
 	})
