@@ -239,7 +239,10 @@ func TestCaptureDownloadRestore(t *testing.T) {
 	if err := s.SetAddonDatabase(pgAddon, dbURL); err != nil {
 		t.Fatal(err)
 	}
-	s.SetCaptureDelay(300 * time.Millisecond)
+	// processed_bytes shows once pg_dump is done and until the delay ends:
+	// the delay must outlast pg_dump even on a loaded machine, or there is
+	// no window to see progress in (300 ms was not enough under load).
+	s.SetCaptureDelay(2 * time.Second)
 	id := addonID(s, pgAddon)
 
 	// Check the database, then capture, as the CLI does.
@@ -262,7 +265,7 @@ func TestCaptureDownloadRestore(t *testing.T) {
 
 	// While the capture is held running, processed_bytes shows progress.
 	sawProgress := false
-	for i := 0; i < 200 && !sawProgress; i++ {
+	for i := 0; i < 400 && !sawProgress; i++ {
 		tr := decodeOK[wireTransfer](t, send(t, http.MethodGet, base+"/client/v11/apps/acme-api/transfers/"+started.UUID), 200)
 		if tr.FinishedAt != nil {
 			break
