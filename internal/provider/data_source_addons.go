@@ -10,11 +10,7 @@ import (
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
 )
 
-var _ datasource.DataSourceWithConfigure = (*addOnsDataSource)(nil)
-
-func newAddOnsDataSource() datasource.DataSource { return &addOnsDataSource{} }
-
-type addOnsDataSource struct{ data *providerData }
+type addOnsDataSource struct{ dataSourceBase }
 
 type addOnsDataSourceModel struct {
 	ID                    types.String `tfsdk:"id"`
@@ -43,6 +39,12 @@ type attachmentItem struct {
 	App       types.String `tfsdk:"app"`
 	Name      types.String `tfsdk:"name"`
 	Namespace types.String `tfsdk:"namespace"`
+}
+
+var _ datasource.DataSourceWithConfigure = (*addOnsDataSource)(nil)
+
+func newAddOnsDataSource() datasource.DataSource {
+	return &addOnsDataSource{dataSourceBase: newDataSourceBase("heroku2aws_addons")}
 }
 
 func (d *addOnsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -102,10 +104,6 @@ func (d *addOnsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	}
 }
 
-func (d *addOnsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, "data source heroku2aws_addons", &resp.Diagnostics)
-}
-
 func (d *addOnsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m addOnsDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -122,7 +120,7 @@ func (d *addOnsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	m.AddOns = make([]addOnItem, 0, len(addons))
 	var total int64
 	for _, a := range addons {
-		m.AddOns = append(m.AddOns, addOnItemFrom(a))
+		m.AddOns = append(m.AddOns, flattenAddOn(a))
 		total += int64(a.BilledPriceCents)
 	}
 	m.ConfigVarNames = inventory.AddOnConfigVarNames(addons)
@@ -133,7 +131,7 @@ func (d *addOnsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func addOnItemFrom(a inventory.AddOn) addOnItem {
+func flattenAddOn(a inventory.AddOn) addOnItem {
 	item := addOnItem{
 		ID: types.StringValue(a.ID), Name: types.StringValue(a.Name), Service: types.StringValue(a.Service),
 		Plan: types.StringValue(a.Plan), State: types.StringValue(a.State),

@@ -10,13 +10,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	herokugo "github.com/heroku/heroku-go/v5"
 )
 
-var _ datasource.DataSourceWithConfigure = (*appDataSource)(nil)
-
-func newAppDataSource() datasource.DataSource { return &appDataSource{} }
-
-type appDataSource struct{ data *providerData }
+type appDataSource struct{ dataSourceBase }
 
 type appDataSourceModel struct {
 	ID                           types.String `tfsdk:"id"`
@@ -34,6 +31,12 @@ type appDataSourceModel struct {
 	BuildpackProvidedDescription types.String `tfsdk:"buildpack_provided_description"`
 	CreatedAt                    types.String `tfsdk:"created_at"`
 	ReleasedAt                   types.String `tfsdk:"released_at"`
+}
+
+var _ datasource.DataSourceWithConfigure = (*appDataSource)(nil)
+
+func newAppDataSource() datasource.DataSource {
+	return &appDataSource{dataSourceBase: newDataSourceBase("heroku2aws_app")}
 }
 
 func (d *appDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -74,10 +77,6 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 	}
 }
 
-func (d *appDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, "data source heroku2aws_app", &resp.Diagnostics)
-}
-
 func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m appDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -93,6 +92,12 @@ func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 		addHerokuError(&resp.Diagnostics, "Error Reading Heroku App", attr, ident, err)
 		return
 	}
+	flattenApp(&m, app)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// flattenApp copies an app into the model.
+func flattenApp(m *appDataSourceModel, app *herokugo.App) {
 	m.ID = types.StringValue(app.ID)
 	m.Name = types.StringValue(app.Name)
 	m.Region = types.StringValue(app.Region.Name)
@@ -117,10 +122,4 @@ func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 	if app.ReleasedAt != nil {
 		m.ReleasedAt = types.StringValue(app.ReleasedAt.UTC().Format(time.RFC3339))
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// computedString is a read-only string attribute of a data source.
-func computedString(description string) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: description, Computed: true}
 }

@@ -10,24 +10,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-var _ datasource.DataSourceWithConfigure = (*configVarsDataSource)(nil)
-
-func newConfigVarsDataSource() datasource.DataSource { return &configVarsDataSource{} }
-
-type configVarsDataSource struct{ data *providerData }
+type configVarsDataSource struct{ dataSourceBase }
 
 type configVarsDataSourceModel struct {
 	ID types.String `tfsdk:"id"`
 	configVarsModel
 }
 
-func (d *configVarsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_config_vars"
+var _ datasource.DataSourceWithConfigure = (*configVarsDataSource)(nil)
+
+func newConfigVarsDataSource() datasource.DataSource {
+	return &configVarsDataSource{dataSourceBase: newDataSourceBase("heroku2aws_config_vars")}
 }
 
-// namePatternList is the schema validation of include and exclude.
-func namePatternList() []validator.List {
-	return []validator.List{listvalidator.ValueStringsAre(namePatternValidator{})}
+func (d *configVarsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_config_vars"
 }
 
 func (d *configVarsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -62,10 +59,6 @@ func (d *configVarsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 	}
 }
 
-func (d *configVarsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, "data source heroku2aws_config_vars", &resp.Diagnostics)
-}
-
 func (d *configVarsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m configVarsDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -78,4 +71,9 @@ func (d *configVarsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	m.ID = m.App
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// namePatternList is the schema validation of include and exclude.
+func namePatternList() []validator.List {
+	return []validator.List{listvalidator.ValueStringsAre(namePatternValidator{})}
 }

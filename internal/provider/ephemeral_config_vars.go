@@ -10,13 +10,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
+type configVarsEphemeralResource struct{ ephemeralResourceBase }
+
 var _ ephemeral.EphemeralResourceWithConfigure = (*configVarsEphemeralResource)(nil)
 
 func newConfigVarsEphemeralResource() ephemeral.EphemeralResource {
-	return &configVarsEphemeralResource{}
+	return &configVarsEphemeralResource{ephemeralResourceBase: newEphemeralResourceBase("heroku2aws_config_vars")}
 }
-
-type configVarsEphemeralResource struct{ data *providerData }
 
 func (e *configVarsEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_config_vars"
@@ -55,10 +55,6 @@ func (e *configVarsEphemeralResource) Schema(_ context.Context, _ ephemeral.Sche
 			},
 		},
 	}
-}
-
-func (e *configVarsEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	e.data = providerDataFrom(req.ProviderData, "ephemeral resource heroku2aws_config_vars", &resp.Diagnostics)
 }
 
 func (e *configVarsEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {

@@ -149,7 +149,7 @@ func (p *heroku2awsProvider) configureAWS(ctx context.Context, m *awsModel, diag
 		tflog.Warn(ctx, "AWS settings unknown until apply; AWS objects will report it", map[string]any{"attributes": unknown})
 		return &awsAccess{settings: awsconfig.Settings{}.WithDefaults(), err: errAWSUnknown{attrs: unknown}}
 	}
-	s, d := resolveAWSSettings(m)
+	s, d := expandAWSSettings(m)
 	diags.Append(d...)
 	if d.HasError() {
 		return nil

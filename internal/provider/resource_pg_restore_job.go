@@ -35,15 +35,7 @@ import (
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/pgrestore"
 )
 
-var (
-	_ resource.ResourceWithConfigure      = (*pgRestoreJobResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*pgRestoreJobResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*pgRestoreJobResource)(nil)
-)
-
-func newPGRestoreJobResource() resource.Resource { return &pgRestoreJobResource{} }
-
-type pgRestoreJobResource struct{ data *providerData }
+type pgRestoreJobResource struct{ resourceBase }
 
 type pgRestoreJobModel struct {
 	ID              types.String   `tfsdk:"id"`
@@ -89,12 +81,15 @@ type pgHerokuBackupModel struct {
 	Capture types.Bool   `tfsdk:"capture"`
 }
 
-var tableAttrTypes = map[string]attr.Type{
-	"schema": types.StringType, "name": types.StringType, "source_rows": types.Int64Type,
-	"target_rows": types.Int64Type, "match": types.BoolType,
-}
+var (
+	_ resource.ResourceWithConfigure      = (*pgRestoreJobResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*pgRestoreJobResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*pgRestoreJobResource)(nil)
+)
 
-const defaultRestoreTimeout = 2 * time.Hour
+func newPGRestoreJobResource() resource.Resource {
+	return &pgRestoreJobResource{resourceBase: newResourceBase("heroku2aws_pg_restore_job")}
+}
 
 func (r *pgRestoreJobResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_pg_restore_job"
@@ -115,10 +110,7 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"counts or checksums table by table. Creating the resource runs the job once; changing any argument or " +
 			"`triggers` runs it again. Destroying it leaves the restored data in place.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Random id of the run.",
-				Computed:            true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": computedResourceID("Random id of the run."),
 			"target_url": schema.StringAttribute{
 				MarkdownDescription: "Connection URL of the target database, `postgres://user:password@host:5432/db`. " +
 					"Sensitive. `sslmode=require` is added when the URL names no `sslmode` and the host is not loopback. " +
@@ -185,12 +177,12 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Optional: true, Computed: true, Default: stringdefault.StaticString(executorLocal), PlanModifiers: replaceS,
 				Validators: []validator.String{stringvalidator.OneOf(executorValues...)},
 			},
-			"backup_id":         computedStr("Name of the Heroku backup restored, such as `b042`; null for other sources."),
-			"started_at":        computedStr("When the run started, RFC 3339."),
-			"finished_at":       computedStr("When the run finished, RFC 3339."),
-			"duration_seconds":  schema.Float64Attribute{MarkdownDescription: "Wall time of the run in seconds.", Computed: true},
-			"bytes_transferred": schema.Int64Attribute{MarkdownDescription: "Size of the dump downloaded or produced, in bytes.", Computed: true},
-			"tables_restored":   schema.Int64Attribute{MarkdownDescription: "Number of tables whose data was restored.", Computed: true},
+			"backup_id":         computedResourceString("Name of the Heroku backup restored, such as `b042`; null for other sources."),
+			"started_at":        computedResourceString("When the run started, RFC 3339."),
+			"finished_at":       computedResourceString("When the run finished, RFC 3339."),
+			"duration_seconds":  computedResourceFloat64("Wall time of the run in seconds."),
+			"bytes_transferred": computedResourceInt64("Size of the dump downloaded or produced, in bytes."),
+			"tables_restored":   computedResourceInt64("Number of tables whose data was restored."),
 			"warnings": schema.ListAttribute{
 				MarkdownDescription: "`pg_restore` errors that were tolerated as warnings, such as ownership of extensions " +
 					"(`must be owner of extension ...` on `COMMENT ON EXTENSION`).",
@@ -200,10 +192,10 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "Verification result per table.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"schema":      computedStr("Schema of the table."),
-					"name":        computedStr("Name of the table."),
-					"source_rows": schema.Int64Attribute{MarkdownDescription: "Rows in the source (or the dump).", Computed: true},
-					"target_rows": schema.Int64Attribute{MarkdownDescription: "Rows in the target after the restore.", Computed: true},
+					"schema":      computedResourceString("Schema of the table."),
+					"name":        computedResourceString("Name of the table."),
+					"source_rows": computedResourceInt64("Rows in the source (or the dump)."),
+					"target_rows": computedResourceInt64("Rows in the target after the restore."),
 					"match":       schema.BoolAttribute{MarkdownDescription: "Whether the table verified.", Computed: true},
 				}},
 			},
@@ -257,17 +249,145 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	}
 }
 
-func computedStr(desc string) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+func (r *pgRestoreJobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m pgRestoreJobModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.Source == nil {
+		return
+	}
+	job, known := expandJob(ctx, &m, &resp.Diagnostics)
+	if !known {
+		return // checked again at plan and apply time, once known
+	}
+	if b := m.Source.HerokuBackup; b != nil && b.App.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("source").AtName("heroku_backup").AtName("app"), "Missing Required Argument",
+			"source.heroku_backup needs app: the Heroku app the database is attached to.")
+	}
+	validateExecutor(ctx, &m, job, &resp.Diagnostics)
+	addProblems(&resp.Diagnostics, pgrestore.Validate(job), sensitiveArgs...)
 }
 
-func (r *pgRestoreJobResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, "resource heroku2aws_pg_restore_job", &resp.Diagnostics)
+// ModifyPlan checks at plan time that a Heroku backup fits the task's
+// ephemeral storage, when the backup is known (capture = false).
+func (r *pgRestoreJobResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
+		return // nothing runs
+	}
+	var m pgRestoreJobModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.Executor.ValueString() != executorECS || m.ECS == nil || m.Source == nil {
+		return
+	}
+	b := m.Source.HerokuBackup
+	if b == nil || b.App.IsNull() || b.App.IsUnknown() || b.Addon.IsUnknown() || b.Backup.IsUnknown() ||
+		b.Capture.IsUnknown() || b.Capture.ValueBool() {
+		return
+	}
+	task, known := expandECSTask(ctx, m.ECS, &resp.Diagnostics)
+	if !known {
+		return
+	}
+	h := pgrestore.NewHerokuData(r.data.heroku, r.data.dataAPIURL)
+	name, size, err := pgrestore.BackupToRestore(ctx, h, pgrestore.HerokuBackup{
+		App: b.App.ValueString(), Addon: b.Addon.ValueString(), Backup: b.Backup.ValueString(),
+	})
+	if err != nil {
+		// The apply reports it, with the same message; the plan goes on.
+		tflog.Warn(ctx, "pg restore job: the backup to restore could not be looked up at plan time", map[string]any{"error": err.Error()})
+		return
+	}
+	if err := pgrestore.CheckStorage(name, size, task); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("ecs").AtName("ephemeral_storage_gib"), "Backup Larger Than The Task's Storage", err.Error())
+	}
 }
 
-// jobOf converts the model into a pgrestore job. ok is false while some
+func (r *pgRestoreJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan pgRestoreJobModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultRestoreTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	job, _ := expandJob(ctx, &plan, &resp.Diagnostics)
+	plan.ID = types.StringValue(newRunID())
+	var exec pgrestore.Executor
+	if plan.Executor.ValueString() == executorECS {
+		task, _ := expandECSTask(ctx, plan.ECS, &resp.Diagnostics)
+		if exec = r.ecsExecutor(task, plan.ID.ValueString(), &resp.Diagnostics); exec == nil {
+			return
+		}
+		if job.Options.Jobs == 0 {
+			job.Options.Jobs = task.VCPUs()
+		}
+	} else {
+		exec = r.executor()
+	}
+	if job.Options.Jobs == 0 {
+		job.Options.Jobs = defaultJobs()
+	}
+	plan.Jobs = types.Int64Value(int64(job.Options.Jobs))
+	started := time.Now().UTC()
+	plan.StartedAt = types.StringValue(started.Format(time.RFC3339))
+	flattenResult(&plan, &pgrestore.Result{StartedAt: started})
+	// Identifying state first: if the run fails or is interrupted, the
+	// resource is recorded (tainted), so the next apply runs it again.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+
+	res, err := exec.Run(ctx, job, tflogProgress{})
+	if res != nil {
+		flattenResult(&plan, res)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if err != nil {
+		msg := pgrestore.RedactURL(err.Error())
+		if errors.Is(err, context.DeadlineExceeded) {
+			gone := "its processes and temporary files are gone"
+			if plan.Executor.ValueString() == executorECS {
+				gone = "its ECS task was stopped"
+			}
+			msg += fmt.Sprintf("\n\nThe run was stopped by the create timeout (%s); %s. "+
+				"Raise timeouts.create for a database this size.", timeout, gone)
+		}
+		resp.Diagnostics.AddError("Error Restoring Database",
+			msg+"\n\nThe resource is marked tainted: the next apply runs the job again. The target may hold a partial "+
+				"restore; set clean = true to have the re-run drop and recreate what it restores.")
+	}
+}
+
+// Read reports the last run; it never runs the job again.
+func (r *pgRestoreJobResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state pgRestoreJobModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update only changes timeouts: every other argument replaces the run.
+func (r *pgRestoreJobResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state pgRestoreJobModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.Timeouts = plan.Timeouts
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Delete forgets the run and leaves the restored data where it is.
+func (r *pgRestoreJobResource) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
+	tflog.Info(ctx, "Removing the pg restore job from state; the restored database is left in place")
+}
+
+// expandJob converts the model into a pgrestore job. ok is false while some
 // input is unknown.
-func jobOf(ctx context.Context, m *pgRestoreJobModel, diags *diag.Diagnostics) (pgrestore.Job, bool) {
+func expandJob(ctx context.Context, m *pgRestoreJobModel, diags *diag.Diagnostics) (pgrestore.Job, bool) {
 	var j pgrestore.Job
 	known := true
 	str := func(v types.String) string {
@@ -304,113 +424,8 @@ func jobOf(ctx context.Context, m *pgRestoreJobModel, diags *diag.Diagnostics) (
 	return j, known
 }
 
-func (r *pgRestoreJobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m pgRestoreJobModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || m.Source == nil {
-		return
-	}
-	job, known := jobOf(ctx, &m, &resp.Diagnostics)
-	if !known {
-		return // checked again at plan and apply time, once known
-	}
-	if b := m.Source.HerokuBackup; b != nil && b.App.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("source").AtName("heroku_backup").AtName("app"), "Missing Required Argument",
-			"source.heroku_backup needs app: the Heroku app the database is attached to.")
-	}
-	validateExecutor(ctx, &m, job, &resp.Diagnostics)
-	addProblems(&resp.Diagnostics, pgrestore.Validate(job), sensitiveArgs...)
-}
-
-// sensitiveArgs are the job's sensitive arguments; addProblems reports a
-// finding about one on its block (or the resource), never on the argument.
-var sensitiveArgs = []string{"target_url", "source.database_url", "source.dump_url"}
-
-type tflogProgress struct{}
-
-func (tflogProgress) Phase(ctx context.Context, phase string, fields map[string]any) {
-	f := map[string]any{"phase": phase}
-	for k, v := range fields {
-		f[k] = v
-	}
-	tflog.Info(ctx, "pg restore job: "+phase, f)
-}
-
-// Line logs a line of the Fargate task's log.
-func (tflogProgress) Line(ctx context.Context, line string) {
-	tflog.Debug(ctx, "pg restore job task: "+line)
-}
-
-func newRunID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return "pgrestore-" + hex.EncodeToString(b)
-}
-
-func (r *pgRestoreJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan pgRestoreJobModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultRestoreTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	job, _ := jobOf(ctx, &plan, &resp.Diagnostics)
-	plan.ID = types.StringValue(newRunID())
-	var exec pgrestore.Executor
-	if plan.Executor.ValueString() == executorECS {
-		task, _ := ecsTaskOf(ctx, plan.ECS, &resp.Diagnostics)
-		if exec = r.ecsExecutor(task, plan.ID.ValueString(), &resp.Diagnostics); exec == nil {
-			return
-		}
-		if job.Options.Jobs == 0 {
-			job.Options.Jobs = task.VCPUs()
-		}
-	} else {
-		exec = r.executor()
-	}
-	if job.Options.Jobs == 0 {
-		job.Options.Jobs = defaultJobs()
-	}
-	plan.Jobs = types.Int64Value(int64(job.Options.Jobs))
-	started := time.Now().UTC()
-	plan.StartedAt = types.StringValue(started.Format(time.RFC3339))
-	setResult(&plan, &pgrestore.Result{StartedAt: started})
-	// Identifying state first: if the run fails or is interrupted, the
-	// resource is recorded (tainted), so the next apply runs it again.
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-
-	res, err := exec.Run(ctx, job, tflogProgress{})
-	if res != nil {
-		setResult(&plan, res)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if err != nil {
-		msg := pgrestore.RedactURL(err.Error())
-		if errors.Is(err, context.DeadlineExceeded) {
-			gone := "its processes and temporary files are gone"
-			if plan.Executor.ValueString() == executorECS {
-				gone = "its ECS task was stopped"
-			}
-			msg += fmt.Sprintf("\n\nThe run was stopped by the create timeout (%s); %s. "+
-				"Raise timeouts.create for a database this size.", timeout, gone)
-		}
-		resp.Diagnostics.AddError("Error Restoring Database",
-			msg+"\n\nThe resource is marked tainted: the next apply runs the job again. The target may hold a partial "+
-				"restore; set clean = true to have the re-run drop and recreate what it restores.")
-	}
-}
-
-// defaultJobs is pg_restore --jobs when unset: one per CPU.
-func defaultJobs() int {
-	return max(runtime.NumCPU(), 1)
-}
-
-// setResult copies a run's result into the model.
-func setResult(m *pgRestoreJobModel, res *pgrestore.Result) {
+// flattenResult copies a run's result into the model.
+func flattenResult(m *pgRestoreJobModel, res *pgrestore.Result) {
 	m.BackupID = optionalString(res.BackupID)
 	if !res.StartedAt.IsZero() {
 		m.StartedAt = types.StringValue(res.StartedAt.UTC().Format(time.RFC3339))
@@ -438,6 +453,43 @@ func setResult(m *pgRestoreJobModel, res *pgrestore.Result) {
 	m.Tables = types.ListValueMust(types.ObjectType{AttrTypes: tableAttrTypes}, tables)
 }
 
+var tableAttrTypes = map[string]attr.Type{
+	"schema": types.StringType, "name": types.StringType, "source_rows": types.Int64Type,
+	"target_rows": types.Int64Type, "match": types.BoolType,
+}
+
+const defaultRestoreTimeout = 2 * time.Hour
+
+// sensitiveArgs are the job's sensitive arguments; addProblems reports a
+// finding about one on its block (or the resource), never on the argument.
+var sensitiveArgs = []string{"target_url", "source.database_url", "source.dump_url"}
+
+type tflogProgress struct{}
+
+func (tflogProgress) Phase(ctx context.Context, phase string, fields map[string]any) {
+	f := map[string]any{"phase": phase}
+	for k, v := range fields {
+		f[k] = v
+	}
+	tflog.Info(ctx, "pg restore job: "+phase, f)
+}
+
+// Line logs a line of the Fargate task's log.
+func (tflogProgress) Line(ctx context.Context, line string) {
+	tflog.Debug(ctx, "pg restore job task: "+line)
+}
+
+func newRunID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return "pgrestore-" + hex.EncodeToString(b)
+}
+
+// defaultJobs is pg_restore --jobs when unset: one per CPU.
+func defaultJobs() int {
+	return max(runtime.NumCPU(), 1)
+}
+
 func (r *pgRestoreJobResource) executor() pgrestore.Executor {
 	cfg := pgrestore.LocalConfig{
 		Heroku:  pgrestore.NewHerokuData(r.data.heroku, r.data.dataAPIURL),
@@ -447,28 +499,4 @@ func (r *pgRestoreJobResource) executor() pgrestore.Executor {
 		r.data.tweakRestore(&cfg)
 	}
 	return pgrestore.NewLocal(cfg)
-}
-
-// Read reports the last run; it never runs the job again.
-func (r *pgRestoreJobResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state pgRestoreJobModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// Update only changes timeouts: every other argument replaces the run.
-func (r *pgRestoreJobResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state pgRestoreJobModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state.Timeouts = plan.Timeouts
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// Delete forgets the run and leaves the restored data where it is.
-func (r *pgRestoreJobResource) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
-	tflog.Info(ctx, "Removing the pg restore job from state; the restored database is left in place")
 }

@@ -303,11 +303,11 @@ func (m *awsModel) unknownPaths() []string {
 	return out
 }
 
-// resolveAWSSettings converts a known aws block to awsconfig.Settings and
+// expandAWSSettings converts a known aws block to awsconfig.Settings and
 // validates them, reporting each problem on its attribute. Null values stay
 // zero: the SDK chain and awsconfig's defaults fill them in. Values are not
 // trimmed: a stray space is reported rather than guessed away.
-func resolveAWSSettings(m *awsModel) (awsconfig.Settings, diag.Diagnostics) {
+func expandAWSSettings(m *awsModel) (awsconfig.Settings, diag.Diagnostics) {
 	var s awsconfig.Settings
 	var diags diag.Diagnostics
 	if m == nil {
