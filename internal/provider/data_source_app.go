@@ -50,11 +50,15 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the app. Set exactly one of `name` and `id`.",
-				Optional:            true, Computed: true, Validators: oneOf,
+				Optional:            true,
+				Computed:            true,
+				Validators:          oneOf,
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Unique identifier (UUID) of the app. Set exactly one of `name` and `id`.",
-				Optional:            true, Computed: true, Validators: oneOf,
+				Optional:            true,
+				Computed:            true,
+				Validators:          oneOf,
 			},
 			"region":      computedString("Region the app runs in, such as `us` or `eu`."),
 			"stack":       computedString("Stack the app runs on, such as `heroku-24`."),
@@ -65,10 +69,12 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 			"web_url":     computedString("URL the app is served on by Heroku's router."),
 			"git_url":     computedString("Heroku Git remote of the app."),
 			"maintenance": schema.BoolAttribute{
-				MarkdownDescription: "Whether maintenance mode is on.", Computed: true,
+				MarkdownDescription: "Whether maintenance mode is on.",
+				Computed:            true,
 			},
 			"acm": schema.BoolAttribute{
-				MarkdownDescription: "Whether Automated Certificate Management is on.", Computed: true,
+				MarkdownDescription: "Whether Automated Certificate Management is on.",
+				Computed:            true,
 			},
 			"buildpack_provided_description": computedString("Language the buildpack detected, such as `Node.js`; null before the first build."),
 			"created_at":                     computedString("When the app was created, in RFC 3339 format."),

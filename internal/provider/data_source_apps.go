@@ -63,18 +63,21 @@ func (d *appsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"apps": schema.ListNestedAttribute{
 				MarkdownDescription: "The apps, sorted by name.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":     computedString("Unique identifier of the app."),
-					"name":   computedString("Name of the app."),
-					"region": computedString("Region of the app."),
-					"stack":  computedString("Stack of the app."),
-					"team":   computedString("Team that owns the app; null for personal apps."),
-					"space":  computedString("Private Space of the app; null outside Private Spaces."),
-					"maintenance": schema.BoolAttribute{
-						MarkdownDescription: "Whether maintenance mode is on.", Computed: true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":     computedString("Unique identifier of the app."),
+						"name":   computedString("Name of the app."),
+						"region": computedString("Region of the app."),
+						"stack":  computedString("Stack of the app."),
+						"team":   computedString("Team that owns the app; null for personal apps."),
+						"space":  computedString("Private Space of the app; null outside Private Spaces."),
+						"maintenance": schema.BoolAttribute{
+							MarkdownDescription: "Whether maintenance mode is on.",
+							Computed:            true,
+						},
+						"web_url": computedString("URL the app is served on by Heroku's router."),
 					},
-					"web_url": computedString("URL the app is served on by Heroku's router."),
-				}},
+				},
 			},
 			"names": schema.ListAttribute{
 				MarkdownDescription: "The app names, sorted; handy for `for_each = toset(...)`.",

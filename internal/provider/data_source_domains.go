@@ -54,19 +54,22 @@ func (d *domainsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"domains": schema.ListNestedAttribute{
 				MarkdownDescription: "The domains, sorted by hostname.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":       computedString("Unique identifier of the domain."),
-					"hostname": computedString("The domain name users visit, such as `api.acme.com`."),
-					"kind":     computedString("`custom` for domains the app added, `heroku` for `*.herokuapp.com`."),
-					"cname": computedString("DNS target that the hostname's CNAME points at, such as " +
-						"`example-1234.herokudns.com`; null for `*.herokuapp.com` domains."),
-					"status":     computedString("Status of the domain's DNS target, such as `succeeded`."),
-					"acm_status": computedString("Automated Certificate Management status, such as `cert issued`; null when ACM is off."),
-				}},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":       computedString("Unique identifier of the domain."),
+						"hostname": computedString("The domain name users visit, such as `api.acme.com`."),
+						"kind":     computedString("`custom` for domains the app added, `heroku` for `*.herokuapp.com`."),
+						"cname": computedString("DNS target that the hostname's CNAME points at, such as " +
+							"`example-1234.herokudns.com`; null for `*.herokuapp.com` domains."),
+						"status":     computedString("Status of the domain's DNS target, such as `succeeded`."),
+						"acm_status": computedString("Automated Certificate Management status, such as `cert issued`; null when ACM is off."),
+					},
+				},
 			},
 			"hostnames": schema.ListAttribute{
 				MarkdownDescription: "The hostnames, sorted.",
-				Computed:            true, ElementType: types.StringType,
+				Computed:            true,
+				ElementType:         types.StringType,
 			},
 		},
 	}

@@ -51,23 +51,27 @@ func (d *formationDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"processes": schema.ListNestedAttribute{
 				MarkdownDescription: "The process types, sorted by type.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"type":     computedString("Process type from the Procfile, such as `web` or `worker`."),
-					"command":  computedString("Command the dynos run."),
-					"quantity": computedInt64("Number of dynos; 0 when the process type is scaled down."),
-					"size":     computedString("Dyno size, such as `Standard-1X`."),
-					"memory_gb": schema.Float64Attribute{
-						MarkdownDescription: "RAM of the dyno size, in GB, as `GET /dyno-sizes` reports it.", Computed: true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"type":     computedString("Process type from the Procfile, such as `web` or `worker`."),
+						"command":  computedString("Command the dynos run."),
+						"quantity": computedInt64("Number of dynos; 0 when the process type is scaled down."),
+						"size":     computedString("Dyno size, such as `Standard-1X`."),
+						"memory_gb": schema.Float64Attribute{
+							MarkdownDescription: "RAM of the dyno size, in GB, as `GET /dyno-sizes` reports it.",
+							Computed:            true,
+						},
+						"compute": computedInt64("Compute units of the dyno size, as `GET /dyno-sizes` reports it; 0 when Heroku does not list the size."),
+						"dedicated": schema.BoolAttribute{
+							MarkdownDescription: "Whether the dyno size has dedicated CPU.",
+							Computed:            true,
+						},
+						"fargate_cpu": computedInt64("Suggested Fargate task CPU in CPU units (1024 = 1 vCPU), from the mapping table " +
+							"on this page."),
+						"fargate_memory": computedInt64("Suggested Fargate task memory in MiB: the smallest value Fargate allows " +
+							"with `fargate_cpu` that holds the dyno's RAM."),
 					},
-					"compute": computedInt64("Compute units of the dyno size, as `GET /dyno-sizes` reports it; 0 when Heroku does not list the size."),
-					"dedicated": schema.BoolAttribute{
-						MarkdownDescription: "Whether the dyno size has dedicated CPU.", Computed: true,
-					},
-					"fargate_cpu": computedInt64("Suggested Fargate task CPU in CPU units (1024 = 1 vCPU), from the mapping table " +
-						"on this page."),
-					"fargate_memory": computedInt64("Suggested Fargate task memory in MiB: the smallest value Fargate allows " +
-						"with `fargate_cpu` that holds the dyno's RAM."),
-				}},
+				},
 			},
 		},
 	}

@@ -101,7 +101,12 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	replaceI := []planmodifier.Int64{int64planmodifier.RequiresReplace()}
 	replaceL := []planmodifier.List{listplanmodifier.RequiresReplace()}
 	strList := func(desc string) schema.ListAttribute {
-		return schema.ListAttribute{MarkdownDescription: desc, Optional: true, ElementType: types.StringType, PlanModifiers: replaceL}
+		return schema.ListAttribute{
+			MarkdownDescription: desc,
+			Optional:            true,
+			ElementType:         types.StringType,
+			PlanModifiers:       replaceL,
+		}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Copies a Heroku Postgres database into a PostgreSQL database on AWS (RDS, Aurora or any " +
@@ -115,26 +120,39 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "Connection URL of the target database, `postgres://user:password@host:5432/db`. " +
 					"Sensitive. `sslmode=require` is added when the URL names no `sslmode` and the host is not loopback. " +
 					"The password reaches the pg tools only through a private 0600 PGPASSFILE, never their arguments.",
-				Required: true, Sensitive: true, PlanModifiers: replaceS,
+				Required:      true,
+				Sensitive:     true,
+				PlanModifiers: replaceS,
 			},
 			"jobs": schema.Int64Attribute{
 				MarkdownDescription: "Parallel `pg_restore` jobs (`--jobs`). Defaults to the number of CPUs. One table's data " +
 					"is always loaded by one job, so the largest table bounds the restore time.",
-				Optional: true, Computed: true, PlanModifiers: append(replaceI, int64planmodifier.UseStateForUnknown()),
-				Validators: []validator.Int64{int64validator.Between(1, 64)},
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: append(replaceI, int64planmodifier.UseStateForUnknown()),
+				Validators:    []validator.Int64{int64validator.Between(1, 64)},
 			},
 			"no_owner": schema.BoolAttribute{
 				MarkdownDescription: "Skip ownership (`--no-owner`): Heroku's roles do not exist on AWS. Defaults to `true`.",
-				Optional:            true, Computed: true, Default: booldefault.StaticBool(true), PlanModifiers: replaceB,
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+				PlanModifiers:       replaceB,
 			},
 			"no_acl": schema.BoolAttribute{
 				MarkdownDescription: "Skip grants (`--no-acl`). Defaults to `true`.",
-				Optional:            true, Computed: true, Default: booldefault.StaticBool(true), PlanModifiers: replaceB,
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+				PlanModifiers:       replaceB,
 			},
 			"clean": schema.BoolAttribute{
 				MarkdownDescription: "Drop objects before recreating them (`--clean --if-exists`), so that a re-run into a " +
 					"non-empty target converges. Defaults to `false`.",
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false), PlanModifiers: replaceB,
+				Optional:      true,
+				Computed:      true,
+				Default:       booldefault.StaticBool(false),
+				PlanModifiers: replaceB,
 			},
 			"schemas":         strList("Restore only these schemas (`--schema`)."),
 			"exclude_schemas": strList("Do not restore these schemas (`--exclude-schema`)."),
@@ -143,30 +161,42 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "How to handle the `heroku_ext` schema that Heroku installs extensions into: one of " +
 					quoteList(pgrestore.HerokuExtValues) + ". `create` (default) creates the schema and the extensions the dump needs " +
 					"before the restore; `remap` installs those extensions into `public` instead.",
-				Optional: true, Computed: true, Default: stringdefault.StaticString(pgrestore.HerokuExtCreate), PlanModifiers: replaceS,
-				Validators: []validator.String{stringvalidator.OneOf(pgrestore.HerokuExtValues...)},
+				Optional:      true,
+				Computed:      true,
+				Default:       stringdefault.StaticString(pgrestore.HerokuExtCreate),
+				PlanModifiers: replaceS,
+				Validators:    []validator.String{stringvalidator.OneOf(pgrestore.HerokuExtValues...)},
 			},
 			"extensions": strList("Extensions to create in the target before the restore, besides those the dump needs."),
 			"analyze": schema.BoolAttribute{
 				MarkdownDescription: "Run `ANALYZE` after the restore so the planner has statistics. Defaults to `true`.",
-				Optional:            true, Computed: true, Default: booldefault.StaticBool(true), PlanModifiers: replaceB,
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+				PlanModifiers:       replaceB,
 			},
 			"pg_bin_dir": schema.StringAttribute{
 				MarkdownDescription: "Directory of `pg_dump` and `pg_restore`. Defaults to the ones on `PATH`. A client older " +
 					"than the source server's major version is an error.",
-				Optional: true, PlanModifiers: replaceS,
+				Optional:      true,
+				PlanModifiers: replaceS,
 			},
 			"verify": schema.StringAttribute{
 				MarkdownDescription: "What to compare after the restore, table by table: one of " + quoteList(pgrestore.VerifyValues) +
 					". Defaults to `row_counts`. The source is the live database for `database_url`, otherwise the dump " +
 					"itself. A mismatch fails the apply and lists the tables.",
-				Optional: true, Computed: true, Default: stringdefault.StaticString(pgrestore.VerifyRowCounts), PlanModifiers: replaceS,
-				Validators: []validator.String{stringvalidator.OneOf(pgrestore.VerifyValues...)},
+				Optional:      true,
+				Computed:      true,
+				Default:       stringdefault.StaticString(pgrestore.VerifyRowCounts),
+				PlanModifiers: replaceS,
+				Validators:    []validator.String{stringvalidator.OneOf(pgrestore.VerifyValues...)},
 			},
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values; changing any of them runs the job again, for example " +
 					"`{ cutover = \"2026-11-21\" }` for the final copy in the maintenance window.",
-				Optional: true, ElementType: types.StringType, PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				Optional:      true,
+				ElementType:   types.StringType,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 			},
 			"executor": schema.StringAttribute{
 				MarkdownDescription: "Where the job runs: `local` (default) runs `pg_dump`/`pg_restore` on the machine that runs " +
@@ -174,8 +204,11 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"block, for a database in private subnets or too large to move through this machine. With `ecs`, " +
 					"`source.dump_file`, `schemas`, `exclude_schemas`, `exclude_tables`, `heroku_ext = \"remap\"`, " +
 					"`verify = \"checksums\"` and `pg_bin_dir` are not available.",
-				Optional: true, Computed: true, Default: stringdefault.StaticString(executorLocal), PlanModifiers: replaceS,
-				Validators: []validator.String{stringvalidator.OneOf(executorValues...)},
+				Optional:      true,
+				Computed:      true,
+				Default:       stringdefault.StaticString(executorLocal),
+				PlanModifiers: replaceS,
+				Validators:    []validator.String{stringvalidator.OneOf(executorValues...)},
 			},
 			"backup_id":         computedResourceString("Name of the Heroku backup restored, such as `b042`; null for other sources."),
 			"started_at":        computedResourceString("When the run started, RFC 3339."),
@@ -186,18 +219,24 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"warnings": schema.ListAttribute{
 				MarkdownDescription: "`pg_restore` errors that were tolerated as warnings, such as ownership of extensions " +
 					"(`must be owner of extension ...` on `COMMENT ON EXTENSION`).",
-				Computed: true, ElementType: types.StringType,
+				Computed:    true,
+				ElementType: types.StringType,
 			},
 			"tables": schema.ListNestedAttribute{
 				MarkdownDescription: "Verification result per table.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"schema":      computedResourceString("Schema of the table."),
-					"name":        computedResourceString("Name of the table."),
-					"source_rows": computedResourceInt64("Rows in the source (or the dump)."),
-					"target_rows": computedResourceInt64("Rows in the target after the restore."),
-					"match":       schema.BoolAttribute{MarkdownDescription: "Whether the table verified.", Computed: true},
-				}},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"schema":      computedResourceString("Schema of the table."),
+						"name":        computedResourceString("Name of the table."),
+						"source_rows": computedResourceInt64("Rows in the source (or the dump)."),
+						"target_rows": computedResourceInt64("Rows in the target after the restore."),
+						"match": schema.BoolAttribute{
+							MarkdownDescription: "Whether the table verified.",
+							Computed:            true,
+						},
+					},
+				},
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true}),
 		},
@@ -212,11 +251,13 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"database_url": schema.StringAttribute{
 						MarkdownDescription: "A live database to copy with `pg_dump -Fc`, such as Heroku's `DATABASE_URL`. " +
 							"Sensitive. Dumping over the internet runs at about 10 MB/s from Heroku.",
-						Optional: true, Sensitive: true,
+						Optional:  true,
+						Sensitive: true,
 					},
 					"dump_url": schema.StringAttribute{
 						MarkdownDescription: "URL of a custom-format dump (`pg_dump -Fc`) to download. Sensitive: presigned URLs grant access.",
-						Optional:            true, Sensitive: true,
+						Optional:            true,
+						Sensitive:           true,
 					},
 					"dump_file": schema.StringAttribute{
 						MarkdownDescription: "Path of a local custom-format dump, such as one from `heroku pg:backups:download`.",
@@ -227,19 +268,28 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"heroku_backup": schema.SingleNestedBlock{
 						MarkdownDescription: "A Heroku Postgres backup (PGBackups), found through the Platform and Data APIs.",
 						Attributes: map[string]schema.Attribute{
-							"app": schema.StringAttribute{MarkdownDescription: "App that the database is attached to.", Optional: true},
+							"app": schema.StringAttribute{
+								MarkdownDescription: "App that the database is attached to.",
+								Optional:            true,
+							},
 							"addon": schema.StringAttribute{
 								MarkdownDescription: "Attachment or add-on name. Defaults to `DATABASE`.",
-								Optional:            true, Computed: true, Default: stringdefault.StaticString("DATABASE"),
+								Optional:            true,
+								Computed:            true,
+								Default:             stringdefault.StaticString("DATABASE"),
 							},
 							"backup": schema.StringAttribute{
 								MarkdownDescription: "`latest` (default: the newest successful backup) or a backup name such as `b042`.",
-								Optional:            true, Computed: true, Default: stringdefault.StaticString("latest"),
+								Optional:            true,
+								Computed:            true,
+								Default:             stringdefault.StaticString("latest"),
 							},
 							"capture": schema.BoolAttribute{
 								MarkdownDescription: "Capture a fresh backup first (`heroku pg:backups:capture`) and restore it. " +
 									"Defaults to `false`.",
-								Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+								Optional: true,
+								Computed: true,
+								Default:  booldefault.StaticBool(false),
 							},
 						},
 					},

@@ -44,11 +44,18 @@ type pgECSModel struct {
 // ecsBlock is the schema of the ecs block.
 func ecsBlock() schema.SingleNestedBlock {
 	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Optional: true}
+		return schema.StringAttribute{
+			MarkdownDescription: desc,
+			Optional:            true,
+		}
 	}
 	list := func(desc string, most int) schema.ListAttribute {
-		return schema.ListAttribute{MarkdownDescription: desc, Optional: true, ElementType: types.StringType,
-			Validators: []validator.List{listvalidator.SizeAtMost(most), listvalidator.UniqueValues()}}
+		return schema.ListAttribute{
+			MarkdownDescription: desc,
+			Optional:            true,
+			ElementType:         types.StringType,
+			Validators:          []validator.List{listvalidator.SizeAtMost(most), listvalidator.UniqueValues()},
+		}
 	}
 	return schema.SingleNestedBlock{
 		MarkdownDescription: "Where and how the Fargate task of `executor = \"ecs\"` runs. Required with that executor, " +

@@ -90,7 +90,9 @@ func (r *weightedDNSRecordResource) Schema(ctx context.Context, _ resource.Schem
 	setID := func(def string) schema.StringAttribute {
 		return schema.StringAttribute{
 			MarkdownDescription: fmt.Sprintf("Set identifier of the record. Defaults to `%s`.", def),
-			Optional:            true, Computed: true, Default: stringdefault.StaticString(def),
+			Optional:            true,
+			Computed:            true,
+			Default:             stringdefault.StaticString(def),
 		}
 	}
 	healthCheck := schema.StringAttribute{
@@ -105,22 +107,28 @@ func (r *weightedDNSRecordResource) Schema(ctx context.Context, _ resource.Schem
 			"id": computedResourceID("`<zone_id>_<name>_CNAME`, also the import id."),
 			"zone_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the Route 53 hosted zone that holds `name`.",
-				Required:            true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Hostname of the pair, such as `api.acme.com`. Must be below the zone apex: a CNAME is " +
 					"not allowed at the apex.",
-				Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"ttl": schema.Int64Attribute{
 				MarkdownDescription: "TTL of both records in seconds. Defaults to `60`. Above 300 a warning explains that " +
 					"rollbacks then take as long to reach clients.",
-				Optional: true, Computed: true, Default: int64default.StaticInt64(60),
+				Optional: true,
+				Computed: true,
+				Default:  int64default.StaticInt64(60),
 			},
 			"wait_for_sync": schema.BoolAttribute{
 				MarkdownDescription: "Wait until Route 53 reports the change `INSYNC` (typically 40 to 120 seconds). " +
 					"Defaults to `true`.",
-				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
 			},
 			"heroku_traffic_percent": computedResourceFloat64("Share of traffic the Heroku record gets, in percent, by Route 53's rule."),
 			"aws_traffic_percent":    computedResourceFloat64("Share of traffic the AWS record gets, in percent, by Route 53's rule."),
@@ -161,11 +169,19 @@ func (r *weightedDNSRecordResource) Schema(ctx context.Context, _ resource.Schem
 							"of type CNAME, and a CNAME alias can only target a record in its own zone; for a load balancer, " +
 							"use `target`.",
 						Attributes: map[string]schema.Attribute{
-							"name":    schema.StringAttribute{MarkdownDescription: "Name of the record to alias.", Optional: true},
-							"zone_id": schema.StringAttribute{MarkdownDescription: "Its hosted zone: the pair's own `zone_id`.", Optional: true},
+							"name": schema.StringAttribute{
+								MarkdownDescription: "Name of the record to alias.",
+								Optional:            true,
+							},
+							"zone_id": schema.StringAttribute{
+								MarkdownDescription: "Its hosted zone: the pair's own `zone_id`.",
+								Optional:            true,
+							},
 							"evaluate_target_health": schema.BoolAttribute{
 								MarkdownDescription: "Route traffic only while the aliased record is healthy. Defaults to `false`.",
-								Optional:            true, Computed: true, Default: booldefault.StaticBool(false),
+								Optional:            true,
+								Computed:            true,
+								Default:             booldefault.StaticBool(false),
 							},
 						},
 					},
