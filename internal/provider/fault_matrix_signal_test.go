@@ -8,7 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -197,7 +197,7 @@ resource "heroku2aws_secret_import" "fm" {
 						live = append(live, n)
 					}
 				}
-				sort.Strings(live)
+				slices.Sort(live)
 				if attrs != nil {
 					keys, _ := attrs["keys"].(map[string]any)
 					var inState []string
@@ -206,8 +206,8 @@ resource "heroku2aws_secret_import" "fm" {
 						name, _ := obj["name"].(string)
 						inState = append(inState, name)
 					}
-					sort.Strings(inState)
-					if strings.Join(inState, ",") != strings.Join(live, ",") {
+					slices.Sort(inState)
+					if !slices.Equal(inState, live) {
 						t.Errorf("the interrupted state records %v, but %v exist", inState, live)
 					}
 				}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 
@@ -168,7 +169,7 @@ func fmExpectPerVarSecrets(srv *awsapi.Server, prefix string, values map[string]
 				got[key] = sec.SecretString
 			}
 		}
-		if fmt.Sprint(got) != fmt.Sprint(values) {
+		if !maps.Equal(got, values) {
 			return fmt.Errorf("secrets under %s: got %v, want %v", prefix, keysOf(got), keysOf(values))
 		}
 		return nil

@@ -2,8 +2,9 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -153,14 +154,9 @@ func smClient(url string) *secretsmanager.Client {
 }
 
 func hclMap(values map[string]string) string {
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var b strings.Builder
 	b.WriteString("{\n")
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
 		fmt.Fprintf(&b, "    %s = %q\n", k, values[k])
 	}
 	b.WriteString("  }")
@@ -217,8 +213,8 @@ func median(ds []time.Duration) time.Duration {
 	if len(ds) == 0 {
 		return 0
 	}
-	s := append([]time.Duration(nil), ds...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	s := slices.Clone(ds)
+	slices.Sort(s)
 	return s[len(s)/2]
 }
 

@@ -4,7 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -65,9 +66,9 @@ func (c stateKeysCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequ
 			live = append(live, name)
 		}
 	}
-	sort.Strings(inState)
-	sort.Strings(live)
-	if len(live) == 0 || strings.Join(inState, ",") != strings.Join(live, ",") {
+	slices.Sort(inState)
+	slices.Sort(live)
+	if len(live) == 0 || !slices.Equal(inState, live) {
 		resp.Error = fmt.Errorf("state keys %v differ from the parameters that exist %v", inState, live)
 	}
 }
@@ -113,7 +114,7 @@ func expectParameters(srv *awsapi.Server, prefix string, want map[string]string)
 				got[key] = value
 			}
 		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
+		if !maps.Equal(got, want) {
 			return fmt.Errorf("parameters under %s: got %v, want %v", prefix, keysOf(got), keysOf(want))
 		}
 		return nil
@@ -125,7 +126,7 @@ func keysOf(m map[string]string) []string {
 	for k, v := range m {
 		out = append(out, fmt.Sprintf("%s(%d bytes)", k, len(v)))
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 
@@ -140,7 +141,7 @@ func expectSecret(srv *awsapi.Server, name string, want map[string]string) func(
 		if err := json.Unmarshal([]byte(sec.SecretString), &got); err != nil {
 			return fmt.Errorf("secret %s is not a JSON object: %v", name, err)
 		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
+		if !maps.Equal(got, want) {
 			return fmt.Errorf("secret %s holds %v, want %v", name, keysOf(got), keysOf(want))
 		}
 		return nil
@@ -169,7 +170,7 @@ func expectPair(srv *awsapi.Server, zoneID string, heroku, aws int64, ttl int64)
 			}
 			got = append(got, fmt.Sprintf("%s %s id=%s w=%d ttl=%d %s", rs.Name, rs.Type, rs.SetIdentifier, w, rs.TTL, strings.Join(rs.Records, ",")))
 		}
-		sort.Strings(got)
+		slices.Sort(got)
 		want := []string{
 			fmt.Sprintf("api.acme.com. CNAME id=aws w=%d ttl=%d %s", aws, ttl, albTarget),
 			fmt.Sprintf("api.acme.com. CNAME id=heroku w=%d ttl=%d %s", heroku, ttl, herokuTarget),
@@ -203,7 +204,7 @@ func (c *changeCounter) calls() string {
 	for op, n := range byOp {
 		ops = append(ops, fmt.Sprintf("%s=%d", op, n))
 	}
-	sort.Strings(ops)
+	slices.Sort(ops)
 	return fmt.Sprintf("%d calls (%s)", total, strings.Join(ops, " "))
 }
 
