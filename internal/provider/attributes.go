@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -102,6 +103,18 @@ func nullTimeouts() timeouts.Value {
 }
 
 // Values.
+
+// expandStringList reads a list of strings. An unknown list reads as nil
+// and sets *known to false.
+func expandStringList(ctx context.Context, v types.List, known *bool, diags *diag.Diagnostics) []string {
+	if v.IsUnknown() {
+		*known = false
+		return nil
+	}
+	var out []string
+	diags.Append(v.ElementsAs(ctx, &out, false)...)
+	return out
+}
 
 // optionalString maps "" to null.
 func optionalString(s string) types.String {

@@ -446,15 +446,7 @@ func expandJob(ctx context.Context, m *pgRestoreJobModel, diags *diag.Diagnostic
 		}
 		return v.ValueString()
 	}
-	list := func(v types.List) []string {
-		if v.IsUnknown() {
-			known = false
-			return nil
-		}
-		var out []string
-		diags.Append(v.ElementsAs(ctx, &out, false)...)
-		return out
-	}
+	list := func(v types.List) []string { return expandStringList(ctx, v, &known, diags) }
 	if s := m.Source; s != nil {
 		j.Source.DatabaseURL, j.Source.DumpURL, j.Source.DumpFile = str(s.DatabaseURL), str(s.DumpURL), str(s.DumpFile)
 		if b := s.HerokuBackup; b != nil && !b.App.IsNull() {

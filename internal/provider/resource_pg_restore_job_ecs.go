@@ -123,15 +123,7 @@ func expandECSTask(ctx context.Context, m *pgECSModel, diags *diag.Diagnostics) 
 		}
 		return int(v.ValueInt64())
 	}
-	list := func(v types.List) []string {
-		if v.IsUnknown() {
-			known = false
-			return nil
-		}
-		var out []string
-		diags.Append(v.ElementsAs(ctx, &out, false)...)
-		return out
-	}
+	list := func(v types.List) []string { return expandStringList(ctx, v, &known, diags) }
 	if m.AssignPublicIP.IsUnknown() {
 		known = false
 	}
