@@ -1,12 +1,13 @@
 // Tool dependencies that are too heavy for the provider's own module graph.
 // Run them with: go tool -modfile=tools/go.mod <tool>   (see GNUmakefile)
 //
-// golangci-lint v2.12.2 is the newest v2 release whose own go.mod accepts
-// Go 1.25 (later ones require 1.26), so lint works with the same minimum Go
-// as the provider module (go 1.25.8).
+// Both modules state the same minimum Go, 1.26 (the go line below and in
+// ../go.mod; README and CONTRIBUTING.md say the same). golangci-lint
+// v2.12.2 and govulncheck v1.1.4 are pinned: later govulncheck releases
+// need an x/telemetry version the module proxy here refuses.
 module github.com/heroku2aws/terraform-provider-heroku2aws/tools
 
-go 1.25.8
+go 1.26.0
 
 tool (
 	github.com/golangci/golangci-lint/v2/cmd/golangci-lint
