@@ -18,6 +18,10 @@ import (
 // diagnostic must point at, and whether it stops `terraform plan` or only
 // `terraform apply`. TestBadInput runs every row against the sandboxes;
 // TestTroubleshootingPage renders the rows into the Troubleshooting guide.
+//
+// The file is over 700 lines because it is one table: the rows, the
+// configuration builders they use and the runner that checks them belong
+// together, so that a new row is read next to the rows of the same object.
 
 // badInput is one row of the catalogue.
 type badInput struct {

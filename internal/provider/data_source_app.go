@@ -10,13 +10,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	herokugo "github.com/heroku/heroku-go/v5"
 )
 
-var _ datasource.DataSourceWithConfigure = (*appDataSource)(nil)
-
-func newAppDataSource() datasource.DataSource { return &appDataSource{} }
-
-type appDataSource struct{ data *providerData }
+type appDataSource struct{ dataSourceBase }
 
 type appDataSourceModel struct {
 	ID                           types.String `tfsdk:"id"`
@@ -36,6 +33,12 @@ type appDataSourceModel struct {
 	ReleasedAt                   types.String `tfsdk:"released_at"`
 }
 
+var _ datasource.DataSourceWithConfigure = (*appDataSource)(nil)
+
+func newAppDataSource() datasource.DataSource {
+	return &appDataSource{dataSourceBase: newDataSourceBase("heroku2aws_app")}
+}
+
 func (d *appDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_app"
 }
@@ -47,11 +50,15 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the app. Set exactly one of `name` and `id`.",
-				Optional:            true, Computed: true, Validators: oneOf,
+				Optional:            true,
+				Computed:            true,
+				Validators:          oneOf,
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Unique identifier (UUID) of the app. Set exactly one of `name` and `id`.",
-				Optional:            true, Computed: true, Validators: oneOf,
+				Optional:            true,
+				Computed:            true,
+				Validators:          oneOf,
 			},
 			"region":      computedString("Region the app runs in, such as `us` or `eu`."),
 			"stack":       computedString("Stack the app runs on, such as `heroku-24`."),
@@ -62,20 +69,18 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 			"web_url":     computedString("URL the app is served on by Heroku's router."),
 			"git_url":     computedString("Heroku Git remote of the app."),
 			"maintenance": schema.BoolAttribute{
-				MarkdownDescription: "Whether maintenance mode is on.", Computed: true,
+				MarkdownDescription: "Whether maintenance mode is on.",
+				Computed:            true,
 			},
 			"acm": schema.BoolAttribute{
-				MarkdownDescription: "Whether Automated Certificate Management is on.", Computed: true,
+				MarkdownDescription: "Whether Automated Certificate Management is on.",
+				Computed:            true,
 			},
 			"buildpack_provided_description": computedString("Language the buildpack detected, such as `Node.js`; null before the first build."),
 			"created_at":                     computedString("When the app was created, in RFC 3339 format."),
 			"released_at":                    computedString("When the app was last released, in RFC 3339 format; null before the first release."),
 		},
 	}
-}
-
-func (d *appDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, "data source heroku2aws_app", &resp.Diagnostics)
 }
 
 func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -93,6 +98,12 @@ func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 		addHerokuError(&resp.Diagnostics, "Error Reading Heroku App", attr, ident, err)
 		return
 	}
+	flattenApp(&m, app)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// flattenApp copies an app into the model.
+func flattenApp(m *appDataSourceModel, app *herokugo.App) {
 	m.ID = types.StringValue(app.ID)
 	m.Name = types.StringValue(app.Name)
 	m.Region = types.StringValue(app.Region.Name)
@@ -117,10 +128,4 @@ func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 	if app.ReleasedAt != nil {
 		m.ReleasedAt = types.StringValue(app.ReleasedAt.UTC().Format(time.RFC3339))
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// computedString is a read-only string attribute of a data source.
-func computedString(description string) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: description, Computed: true}
 }

@@ -8,13 +8,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
 )
 
-var _ datasource.DataSourceWithConfigure = (*appsDataSource)(nil)
-
-func newAppsDataSource() datasource.DataSource { return &appsDataSource{} }
-
-type appsDataSource struct{ data *providerData }
+type appsDataSource struct{ dataSourceBase }
 
 type appsDataSourceModel struct {
 	ID        types.String     `tfsdk:"id"`
@@ -33,6 +31,12 @@ type appSummaryItem struct {
 	Space       types.String `tfsdk:"space"`
 	Maintenance types.Bool   `tfsdk:"maintenance"`
 	WebURL      types.String `tfsdk:"web_url"`
+}
+
+var _ datasource.DataSourceWithConfigure = (*appsDataSource)(nil)
+
+func newAppsDataSource() datasource.DataSource {
+	return &appsDataSource{dataSourceBase: newDataSourceBase("heroku2aws_apps")}
 }
 
 func (d *appsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -59,18 +63,21 @@ func (d *appsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"apps": schema.ListNestedAttribute{
 				MarkdownDescription: "The apps, sorted by name.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":     computedString("Unique identifier of the app."),
-					"name":   computedString("Name of the app."),
-					"region": computedString("Region of the app."),
-					"stack":  computedString("Stack of the app."),
-					"team":   computedString("Team that owns the app; null for personal apps."),
-					"space":  computedString("Private Space of the app; null outside Private Spaces."),
-					"maintenance": schema.BoolAttribute{
-						MarkdownDescription: "Whether maintenance mode is on.", Computed: true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":     computedString("Unique identifier of the app."),
+						"name":   computedString("Name of the app."),
+						"region": computedString("Region of the app."),
+						"stack":  computedString("Stack of the app."),
+						"team":   computedString("Team that owns the app; null for personal apps."),
+						"space":  computedString("Private Space of the app; null outside Private Spaces."),
+						"maintenance": schema.BoolAttribute{
+							MarkdownDescription: "Whether maintenance mode is on.",
+							Computed:            true,
+						},
+						"web_url": computedString("URL the app is served on by Heroku's router."),
 					},
-					"web_url": computedString("URL the app is served on by Heroku's router."),
-				}},
+				},
 			},
 			"names": schema.ListAttribute{
 				MarkdownDescription: "The app names, sorted; handy for `for_each = toset(...)`.",
@@ -79,10 +86,6 @@ func (d *appsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			},
 		},
 	}
-}
-
-func (d *appsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, "data source heroku2aws_apps", &resp.Diagnostics)
 }
 
 func (d *appsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -112,20 +115,16 @@ func (d *appsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	m.Apps = make([]appSummaryItem, 0, len(apps))
 	m.Names = make([]string, 0, len(apps))
 	for _, a := range apps {
-		m.Apps = append(m.Apps, appSummaryItem{
-			ID: types.StringValue(a.ID), Name: types.StringValue(a.Name), Region: types.StringValue(a.Region),
-			Stack: types.StringValue(a.Stack), Team: optionalString(a.Team), Space: optionalString(a.Space),
-			Maintenance: types.BoolValue(a.Maintenance), WebURL: types.StringValue(a.WebURL),
-		})
+		m.Apps = append(m.Apps, flattenAppSummary(a))
 		m.Names = append(m.Names, a.Name)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// optionalString maps "" to null.
-func optionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
+func flattenAppSummary(a inventory.AppSummary) appSummaryItem {
+	return appSummaryItem{
+		ID: types.StringValue(a.ID), Name: types.StringValue(a.Name), Region: types.StringValue(a.Region),
+		Stack: types.StringValue(a.Stack), Team: optionalString(a.Team), Space: optionalString(a.Space),
+		Maintenance: types.BoolValue(a.Maintenance), WebURL: types.StringValue(a.WebURL),
 	}
-	return types.StringValue(s)
 }

@@ -10,24 +10,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-var _ datasource.DataSourceWithConfigure = (*configVarsDataSource)(nil)
-
-func newConfigVarsDataSource() datasource.DataSource { return &configVarsDataSource{} }
-
-type configVarsDataSource struct{ data *providerData }
+type configVarsDataSource struct{ dataSourceBase }
 
 type configVarsDataSourceModel struct {
 	ID types.String `tfsdk:"id"`
 	configVarsModel
 }
 
-func (d *configVarsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_config_vars"
+var _ datasource.DataSourceWithConfigure = (*configVarsDataSource)(nil)
+
+func newConfigVarsDataSource() datasource.DataSource {
+	return &configVarsDataSource{dataSourceBase: newDataSourceBase("heroku2aws_config_vars")}
 }
 
-// namePatternList is the schema validation of include and exclude.
-func namePatternList() []validator.List {
-	return []validator.List{listvalidator.ValueStringsAre(namePatternValidator{})}
+func (d *configVarsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_config_vars"
 }
 
 func (d *configVarsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -39,31 +36,40 @@ func (d *configVarsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 			"id":  computedString("The `app` value."),
 			"app": requiredApp(),
 			"include": schema.ListAttribute{
-				MarkdownDescription: descConfigVarsInclude, Optional: true, ElementType: types.StringType,
-				Validators: namePatternList(),
+				MarkdownDescription: descConfigVarsInclude,
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators:          namePatternList(),
 			},
 			"exclude": schema.ListAttribute{
-				MarkdownDescription: descConfigVarsExclude, Optional: true, ElementType: types.StringType,
-				Validators: namePatternList(),
+				MarkdownDescription: descConfigVarsExclude,
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators:          namePatternList(),
 			},
 			"values": schema.MapAttribute{
-				MarkdownDescription: descConfigVarsValues, Computed: true, Sensitive: true, ElementType: types.StringType,
+				MarkdownDescription: descConfigVarsValues,
+				Computed:            true,
+				Sensitive:           true,
+				ElementType:         types.StringType,
 			},
 			"names": schema.ListAttribute{
-				MarkdownDescription: descConfigVarsNames, Computed: true, ElementType: types.StringType,
+				MarkdownDescription: descConfigVarsNames,
+				Computed:            true,
+				ElementType:         types.StringType,
 			},
 			"addon_config_var_names": schema.ListAttribute{
-				MarkdownDescription: descConfigVarsAddonNames, Computed: true, ElementType: types.StringType,
+				MarkdownDescription: descConfigVarsAddonNames,
+				Computed:            true,
+				ElementType:         types.StringType,
 			},
 			"user_config_var_names": schema.ListAttribute{
-				MarkdownDescription: descConfigVarsUserNames, Computed: true, ElementType: types.StringType,
+				MarkdownDescription: descConfigVarsUserNames,
+				Computed:            true,
+				ElementType:         types.StringType,
 			},
 		},
 	}
-}
-
-func (d *configVarsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, "data source heroku2aws_config_vars", &resp.Diagnostics)
 }
 
 func (d *configVarsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -78,4 +84,9 @@ func (d *configVarsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	m.ID = m.App
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// namePatternList is the schema validation of include and exclude.
+func namePatternList() []validator.List {
+	return []validator.List{listvalidator.ValueStringsAre(namePatternValidator{})}
 }

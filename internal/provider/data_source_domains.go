@@ -6,13 +6,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
 )
 
-var _ datasource.DataSourceWithConfigure = (*domainsDataSource)(nil)
-
-func newDomainsDataSource() datasource.DataSource { return &domainsDataSource{} }
-
-type domainsDataSource struct{ data *providerData }
+type domainsDataSource struct{ dataSourceBase }
 
 type domainsDataSourceModel struct {
 	ID                   types.String `tfsdk:"id"`
@@ -29,6 +27,12 @@ type domainItem struct {
 	CNAME     types.String `tfsdk:"cname"`
 	Status    types.String `tfsdk:"status"`
 	ACMStatus types.String `tfsdk:"acm_status"`
+}
+
+var _ datasource.DataSourceWithConfigure = (*domainsDataSource)(nil)
+
+func newDomainsDataSource() datasource.DataSource {
+	return &domainsDataSource{dataSourceBase: newDataSourceBase("heroku2aws_domains")}
 }
 
 func (d *domainsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -50,26 +54,25 @@ func (d *domainsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"domains": schema.ListNestedAttribute{
 				MarkdownDescription: "The domains, sorted by hostname.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":       computedString("Unique identifier of the domain."),
-					"hostname": computedString("The domain name users visit, such as `api.acme.com`."),
-					"kind":     computedString("`custom` for domains the app added, `heroku` for `*.herokuapp.com`."),
-					"cname": computedString("DNS target that the hostname's CNAME points at, such as " +
-						"`example-1234.herokudns.com`; null for `*.herokuapp.com` domains."),
-					"status":     computedString("Status of the domain's DNS target, such as `succeeded`."),
-					"acm_status": computedString("Automated Certificate Management status, such as `cert issued`; null when ACM is off."),
-				}},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":       computedString("Unique identifier of the domain."),
+						"hostname": computedString("The domain name users visit, such as `api.acme.com`."),
+						"kind":     computedString("`custom` for domains the app added, `heroku` for `*.herokuapp.com`."),
+						"cname": computedString("DNS target that the hostname's CNAME points at, such as " +
+							"`example-1234.herokudns.com`; null for `*.herokuapp.com` domains."),
+						"status":     computedString("Status of the domain's DNS target, such as `succeeded`."),
+						"acm_status": computedString("Automated Certificate Management status, such as `cert issued`; null when ACM is off."),
+					},
+				},
 			},
 			"hostnames": schema.ListAttribute{
 				MarkdownDescription: "The hostnames, sorted.",
-				Computed:            true, ElementType: types.StringType,
+				Computed:            true,
+				ElementType:         types.StringType,
 			},
 		},
 	}
-}
-
-func (d *domainsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, "data source heroku2aws_domains", &resp.Diagnostics)
 }
 
 func (d *domainsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -88,11 +91,15 @@ func (d *domainsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	m.Domains = make([]domainItem, 0, len(domains))
 	m.Hostnames = make([]string, 0, len(domains))
 	for _, dm := range domains {
-		m.Domains = append(m.Domains, domainItem{
-			ID: types.StringValue(dm.ID), Hostname: types.StringValue(dm.Hostname), Kind: types.StringValue(dm.Kind),
-			CNAME: optionalString(dm.CNAME), Status: types.StringValue(dm.Status), ACMStatus: optionalString(dm.ACMStatus),
-		})
+		m.Domains = append(m.Domains, flattenDomain(dm))
 		m.Hostnames = append(m.Hostnames, dm.Hostname)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func flattenDomain(dm inventory.Domain) domainItem {
+	return domainItem{
+		ID: types.StringValue(dm.ID), Hostname: types.StringValue(dm.Hostname), Kind: types.StringValue(dm.Kind),
+		CNAME: optionalString(dm.CNAME), Status: types.StringValue(dm.Status), ACMStatus: optionalString(dm.ACMStatus),
+	}
 }

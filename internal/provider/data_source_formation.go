@@ -4,18 +4,14 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
 )
 
-var _ datasource.DataSourceWithConfigure = (*formationDataSource)(nil)
-
-func newFormationDataSource() datasource.DataSource { return &formationDataSource{} }
-
-type formationDataSource struct{ data *providerData }
+type formationDataSource struct{ dataSourceBase }
 
 type formationDataSourceModel struct {
 	ID        types.String  `tfsdk:"id"`
@@ -35,6 +31,12 @@ type processItem struct {
 	FargateMemory types.Int64   `tfsdk:"fargate_memory"`
 }
 
+var _ datasource.DataSourceWithConfigure = (*formationDataSource)(nil)
+
+func newFormationDataSource() datasource.DataSource {
+	return &formationDataSource{dataSourceBase: newDataSourceBase("heroku2aws_formation")}
+}
+
 func (d *formationDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_formation"
 }
@@ -49,30 +51,30 @@ func (d *formationDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"processes": schema.ListNestedAttribute{
 				MarkdownDescription: "The process types, sorted by type.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"type":     computedString("Process type from the Procfile, such as `web` or `worker`."),
-					"command":  computedString("Command the dynos run."),
-					"quantity": computedInt64("Number of dynos; 0 when the process type is scaled down."),
-					"size":     computedString("Dyno size, such as `Standard-1X`."),
-					"memory_gb": schema.Float64Attribute{
-						MarkdownDescription: "RAM of the dyno size, in GB, as `GET /dyno-sizes` reports it.", Computed: true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"type":     computedString("Process type from the Procfile, such as `web` or `worker`."),
+						"command":  computedString("Command the dynos run."),
+						"quantity": computedInt64("Number of dynos; 0 when the process type is scaled down."),
+						"size":     computedString("Dyno size, such as `Standard-1X`."),
+						"memory_gb": schema.Float64Attribute{
+							MarkdownDescription: "RAM of the dyno size, in GB, as `GET /dyno-sizes` reports it.",
+							Computed:            true,
+						},
+						"compute": computedInt64("Compute units of the dyno size, as `GET /dyno-sizes` reports it; 0 when Heroku does not list the size."),
+						"dedicated": schema.BoolAttribute{
+							MarkdownDescription: "Whether the dyno size has dedicated CPU.",
+							Computed:            true,
+						},
+						"fargate_cpu": computedInt64("Suggested Fargate task CPU in CPU units (1024 = 1 vCPU), from the mapping table " +
+							"on this page."),
+						"fargate_memory": computedInt64("Suggested Fargate task memory in MiB: the smallest value Fargate allows " +
+							"with `fargate_cpu` that holds the dyno's RAM."),
 					},
-					"compute": computedInt64("Compute units of the dyno size, as `GET /dyno-sizes` reports it; 0 when Heroku does not list the size."),
-					"dedicated": schema.BoolAttribute{
-						MarkdownDescription: "Whether the dyno size has dedicated CPU.", Computed: true,
-					},
-					"fargate_cpu": computedInt64("Suggested Fargate task CPU in CPU units (1024 = 1 vCPU), from the mapping table " +
-						"on this page."),
-					"fargate_memory": computedInt64("Suggested Fargate task memory in MiB: the smallest value Fargate allows " +
-						"with `fargate_cpu` that holds the dyno's RAM."),
-				}},
+				},
 			},
 		},
 	}
-}
-
-func (d *formationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, "data source heroku2aws_formation", &resp.Diagnostics)
 }
 
 func (d *formationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -96,28 +98,17 @@ func (d *formationDataSource) Read(ctx context.Context, req datasource.ReadReque
 					"(16 vCPU, 120 GB). The suggestion is capped at that size; consider ECS on EC2 for this process type.",
 					p.Type, p.Size, p.MemoryGB))
 		}
-		m.Processes = append(m.Processes, processItem{
-			Type: types.StringValue(p.Type), Command: types.StringValue(p.Command),
-			Quantity: types.Int64Value(int64(p.Quantity)), Size: types.StringValue(p.Size),
-			MemoryGB: types.Float64Value(p.MemoryGB), Compute: types.Int64Value(int64(p.Compute)),
-			Dedicated:  types.BoolValue(p.Dedicated),
-			FargateCPU: types.Int64Value(int64(p.Fargate.CPU)), FargateMemory: types.Int64Value(int64(p.Fargate.Memory)),
-		})
+		m.Processes = append(m.Processes, flattenProcess(p))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func computedInt64(description string) schema.Int64Attribute {
-	return schema.Int64Attribute{MarkdownDescription: description, Computed: true}
-}
-
-// requiredApp is the `app` argument shared by the per-app data sources.
-func requiredApp() schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: "Name or id of the Heroku app, such as `data.heroku2aws_app.api.id`.",
-		Required:            true,
-		// An empty name would reach the Heroku client, which rejects it
-		// without naming the attribute.
-		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+func flattenProcess(p inventory.Process) processItem {
+	return processItem{
+		Type: types.StringValue(p.Type), Command: types.StringValue(p.Command),
+		Quantity: types.Int64Value(int64(p.Quantity)), Size: types.StringValue(p.Size),
+		MemoryGB: types.Float64Value(p.MemoryGB), Compute: types.Int64Value(int64(p.Compute)),
+		Dedicated:  types.BoolValue(p.Dedicated),
+		FargateCPU: types.Int64Value(int64(p.Fargate.CPU)), FargateMemory: types.Int64Value(int64(p.Fargate.Memory)),
 	}
 }

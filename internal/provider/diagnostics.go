@@ -63,23 +63,6 @@ func lowerFirst(s string) string {
 	return string(s[0]|0x20) + s[1:]
 }
 
-// providerDataFrom extracts the client bundle in Configure. kind names the
-// object for the bug report, e.g. "data source heroku2aws_app".
-func providerDataFrom(data any, kind string, diags *diag.Diagnostics) *providerData {
-	if data == nil {
-		// The provider has not been configured yet (validation, early plan).
-		return nil
-	}
-	pd, ok := data.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected Provider Data",
-			fmt.Sprintf("The %s expected provider data of type *providerData but got %T. "+
-				"This is a bug in the heroku2aws provider; please report it.", kind, data))
-		return nil
-	}
-	return pd
-}
-
 // attrPath turns the dotted attribute names that the domain packages use in
 // their problems (such as "aws.alias.zone_id" or "ssm.tier") into a path.
 func attrPath(dotted string) path.Path {

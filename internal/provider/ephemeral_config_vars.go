@@ -10,13 +10,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
+type configVarsEphemeralResource struct{ ephemeralResourceBase }
+
 var _ ephemeral.EphemeralResourceWithConfigure = (*configVarsEphemeralResource)(nil)
 
 func newConfigVarsEphemeralResource() ephemeral.EphemeralResource {
-	return &configVarsEphemeralResource{}
+	return &configVarsEphemeralResource{ephemeralResourceBase: newEphemeralResourceBase("heroku2aws_config_vars")}
 }
-
-type configVarsEphemeralResource struct{ data *providerData }
 
 func (e *configVarsEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_config_vars"
@@ -34,31 +34,40 @@ func (e *configVarsEphemeralResource) Schema(_ context.Context, _ ephemeral.Sche
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"include": schema.ListAttribute{
-				MarkdownDescription: descConfigVarsInclude, Optional: true, ElementType: types.StringType,
-				Validators: namePatternList(),
+				MarkdownDescription: descConfigVarsInclude,
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators:          namePatternList(),
 			},
 			"exclude": schema.ListAttribute{
-				MarkdownDescription: descConfigVarsExclude, Optional: true, ElementType: types.StringType,
-				Validators: namePatternList(),
+				MarkdownDescription: descConfigVarsExclude,
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators:          namePatternList(),
 			},
 			"values": schema.MapAttribute{
-				MarkdownDescription: descConfigVarsValues, Computed: true, Sensitive: true, ElementType: types.StringType,
+				MarkdownDescription: descConfigVarsValues,
+				Computed:            true,
+				Sensitive:           true,
+				ElementType:         types.StringType,
 			},
 			"names": schema.ListAttribute{
-				MarkdownDescription: descConfigVarsNames, Computed: true, ElementType: types.StringType,
+				MarkdownDescription: descConfigVarsNames,
+				Computed:            true,
+				ElementType:         types.StringType,
 			},
 			"addon_config_var_names": schema.ListAttribute{
-				MarkdownDescription: descConfigVarsAddonNames, Computed: true, ElementType: types.StringType,
+				MarkdownDescription: descConfigVarsAddonNames,
+				Computed:            true,
+				ElementType:         types.StringType,
 			},
 			"user_config_var_names": schema.ListAttribute{
-				MarkdownDescription: descConfigVarsUserNames, Computed: true, ElementType: types.StringType,
+				MarkdownDescription: descConfigVarsUserNames,
+				Computed:            true,
+				ElementType:         types.StringType,
 			},
 		},
 	}
-}
-
-func (e *configVarsEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	e.data = providerDataFrom(req.ProviderData, "ephemeral resource heroku2aws_config_vars", &resp.Diagnostics)
 }
 
 func (e *configVarsEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/acctest"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/leakscan"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/awsapi"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
 )
@@ -24,18 +24,18 @@ var canaryValues = map[string]string{
 	"DATABASE_URL":    "postgres://u:CANARY-DBPASS-e4da3b7f@db.example.com:5432/d",
 }
 
-// canaryScanner is the leak scanner for the canaries (internal/acctest):
+// canaryScanner is the leak scanner for the canaries (internal/leakscan):
 // each value, and the distinctive part of each, in every form a leak
 // takes (escaped, quoted, base64).
-func canaryScanner() *acctest.Scanner {
-	cs := []acctest.Canary{{Label: "the Heroku API key", Value: canaryKey}}
+func canaryScanner() *leakscan.Scanner {
+	cs := []leakscan.Canary{{Label: "the Heroku API key", Value: canaryKey}}
 	for name, v := range canaryValues {
-		cs = append(cs, acctest.Canary{Label: name, Value: v})
+		cs = append(cs, leakscan.Canary{Label: name, Value: v})
 	}
 	for _, part := range []string{"CANARY-SKB-8f14e45f", "CANARY-3c59dc04", "CANARY-PEM-a87ff679", "CANARY-DBPASS-e4da3b7f"} {
-		cs = append(cs, acctest.Canary{Label: "part " + part, Value: part})
+		cs = append(cs, leakscan.Canary{Label: "part " + part, Value: part})
 	}
-	return acctest.Must(cs...)
+	return leakscan.Must(cs...)
 }
 
 func canaryFixture() *herokuapi.Fixture {
@@ -53,22 +53,6 @@ func canaryFixture() *herokuapi.Fixture {
 			Domains:    []herokuapi.Domain{{Hostname: "canary.example.com"}},
 		}},
 	}
-}
-
-// fixtureScanner is a leak scanner for every config var value of a
-// fixture long enough to be told apart (12 bytes or more), plus the API
-// key: for the tests that move a fixture's config vars through write-only
-// paths.
-func fixtureScanner(f *herokuapi.Fixture) *acctest.Scanner {
-	cs := []acctest.Canary{{Label: "the Heroku API key", Value: testAPIKey}}
-	for _, app := range f.Apps {
-		for name, v := range app.ConfigVars {
-			if v != nil && len(*v) >= 12 {
-				cs = append(cs, acctest.Canary{Label: app.Name + " " + name, Value: *v})
-			}
-		}
-	}
-	return acctest.Must(cs...)
 }
 
 func assertNoCanary(t *testing.T, where, text string) {

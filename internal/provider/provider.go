@@ -6,6 +6,8 @@ package provider
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -149,7 +151,7 @@ func (p *heroku2awsProvider) configureAWS(ctx context.Context, m *awsModel, diag
 		tflog.Warn(ctx, "AWS settings unknown until apply; AWS objects will report it", map[string]any{"attributes": unknown})
 		return &awsAccess{settings: awsconfig.Settings{}.WithDefaults(), err: errAWSUnknown{attrs: unknown}}
 	}
-	s, d := resolveAWSSettings(m)
+	s, d := expandAWSSettings(m)
 	diags.Append(d...)
 	if d.HasError() {
 		return nil
@@ -235,10 +237,14 @@ func (p *heroku2awsProvider) Configure(ctx context.Context, req provider.Configu
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for attr, v := range map[string]types.String{
-		"heroku_api_key": cfg.HerokuAPIKey, "heroku_api_url": cfg.HerokuAPIURL, "heroku_data_api_url": cfg.HerokuDataAPIURL,
-	} {
-		if v.IsUnknown() {
+	herokuSettings := map[string]types.String{
+		"heroku_api_key":      cfg.HerokuAPIKey,
+		"heroku_api_url":      cfg.HerokuAPIURL,
+		"heroku_data_api_url": cfg.HerokuDataAPIURL,
+	}
+	// Sorted, so that the diagnostics come in the same order every time.
+	for _, attr := range slices.Sorted(maps.Keys(herokuSettings)) {
+		if herokuSettings[attr].IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(attr), "Unknown Provider Setting",
 				"The provider cannot be configured because "+attr+" depends on a value that is only known after apply. "+
 					"Set it to a known value, or leave it unset and use the environment variable instead.")

@@ -35,15 +35,7 @@ import (
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/pgrestore"
 )
 
-var (
-	_ resource.ResourceWithConfigure      = (*pgRestoreJobResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*pgRestoreJobResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*pgRestoreJobResource)(nil)
-)
-
-func newPGRestoreJobResource() resource.Resource { return &pgRestoreJobResource{} }
-
-type pgRestoreJobResource struct{ data *providerData }
+type pgRestoreJobResource struct{ resourceBase }
 
 type pgRestoreJobModel struct {
 	ID              types.String   `tfsdk:"id"`
@@ -89,12 +81,15 @@ type pgHerokuBackupModel struct {
 	Capture types.Bool   `tfsdk:"capture"`
 }
 
-var tableAttrTypes = map[string]attr.Type{
-	"schema": types.StringType, "name": types.StringType, "source_rows": types.Int64Type,
-	"target_rows": types.Int64Type, "match": types.BoolType,
-}
+var (
+	_ resource.ResourceWithConfigure      = (*pgRestoreJobResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*pgRestoreJobResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*pgRestoreJobResource)(nil)
+)
 
-const defaultRestoreTimeout = 2 * time.Hour
+func newPGRestoreJobResource() resource.Resource {
+	return &pgRestoreJobResource{resourceBase: newResourceBase("heroku2aws_pg_restore_job")}
+}
 
 func (r *pgRestoreJobResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_pg_restore_job"
@@ -106,7 +101,12 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	replaceI := []planmodifier.Int64{int64planmodifier.RequiresReplace()}
 	replaceL := []planmodifier.List{listplanmodifier.RequiresReplace()}
 	strList := func(desc string) schema.ListAttribute {
-		return schema.ListAttribute{MarkdownDescription: desc, Optional: true, ElementType: types.StringType, PlanModifiers: replaceL}
+		return schema.ListAttribute{
+			MarkdownDescription: desc,
+			Optional:            true,
+			ElementType:         types.StringType,
+			PlanModifiers:       replaceL,
+		}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Copies a Heroku Postgres database into a PostgreSQL database on AWS (RDS, Aurora or any " +
@@ -115,34 +115,44 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"counts or checksums table by table. Creating the resource runs the job once; changing any argument or " +
 			"`triggers` runs it again. Destroying it leaves the restored data in place.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Random id of the run.",
-				Computed:            true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": computedResourceID("Random id of the run."),
 			"target_url": schema.StringAttribute{
 				MarkdownDescription: "Connection URL of the target database, `postgres://user:password@host:5432/db`. " +
 					"Sensitive. `sslmode=require` is added when the URL names no `sslmode` and the host is not loopback. " +
 					"The password reaches the pg tools only through a private 0600 PGPASSFILE, never their arguments.",
-				Required: true, Sensitive: true, PlanModifiers: replaceS,
+				Required:      true,
+				Sensitive:     true,
+				PlanModifiers: replaceS,
 			},
 			"jobs": schema.Int64Attribute{
 				MarkdownDescription: "Parallel `pg_restore` jobs (`--jobs`). Defaults to the number of CPUs. One table's data " +
 					"is always loaded by one job, so the largest table bounds the restore time.",
-				Optional: true, Computed: true, PlanModifiers: append(replaceI, int64planmodifier.UseStateForUnknown()),
-				Validators: []validator.Int64{int64validator.Between(1, 64)},
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: append(replaceI, int64planmodifier.UseStateForUnknown()),
+				Validators:    []validator.Int64{int64validator.Between(1, 64)},
 			},
 			"no_owner": schema.BoolAttribute{
 				MarkdownDescription: "Skip ownership (`--no-owner`): Heroku's roles do not exist on AWS. Defaults to `true`.",
-				Optional:            true, Computed: true, Default: booldefault.StaticBool(true), PlanModifiers: replaceB,
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+				PlanModifiers:       replaceB,
 			},
 			"no_acl": schema.BoolAttribute{
 				MarkdownDescription: "Skip grants (`--no-acl`). Defaults to `true`.",
-				Optional:            true, Computed: true, Default: booldefault.StaticBool(true), PlanModifiers: replaceB,
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+				PlanModifiers:       replaceB,
 			},
 			"clean": schema.BoolAttribute{
 				MarkdownDescription: "Drop objects before recreating them (`--clean --if-exists`), so that a re-run into a " +
 					"non-empty target converges. Defaults to `false`.",
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false), PlanModifiers: replaceB,
+				Optional:      true,
+				Computed:      true,
+				Default:       booldefault.StaticBool(false),
+				PlanModifiers: replaceB,
 			},
 			"schemas":         strList("Restore only these schemas (`--schema`)."),
 			"exclude_schemas": strList("Do not restore these schemas (`--exclude-schema`)."),
@@ -151,30 +161,42 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "How to handle the `heroku_ext` schema that Heroku installs extensions into: one of " +
 					quoteList(pgrestore.HerokuExtValues) + ". `create` (default) creates the schema and the extensions the dump needs " +
 					"before the restore; `remap` installs those extensions into `public` instead.",
-				Optional: true, Computed: true, Default: stringdefault.StaticString(pgrestore.HerokuExtCreate), PlanModifiers: replaceS,
-				Validators: []validator.String{stringvalidator.OneOf(pgrestore.HerokuExtValues...)},
+				Optional:      true,
+				Computed:      true,
+				Default:       stringdefault.StaticString(pgrestore.HerokuExtCreate),
+				PlanModifiers: replaceS,
+				Validators:    []validator.String{stringvalidator.OneOf(pgrestore.HerokuExtValues...)},
 			},
 			"extensions": strList("Extensions to create in the target before the restore, besides those the dump needs."),
 			"analyze": schema.BoolAttribute{
 				MarkdownDescription: "Run `ANALYZE` after the restore so the planner has statistics. Defaults to `true`.",
-				Optional:            true, Computed: true, Default: booldefault.StaticBool(true), PlanModifiers: replaceB,
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+				PlanModifiers:       replaceB,
 			},
 			"pg_bin_dir": schema.StringAttribute{
 				MarkdownDescription: "Directory of `pg_dump` and `pg_restore`. Defaults to the ones on `PATH`. A client older " +
 					"than the source server's major version is an error.",
-				Optional: true, PlanModifiers: replaceS,
+				Optional:      true,
+				PlanModifiers: replaceS,
 			},
 			"verify": schema.StringAttribute{
 				MarkdownDescription: "What to compare after the restore, table by table: one of " + quoteList(pgrestore.VerifyValues) +
 					". Defaults to `row_counts`. The source is the live database for `database_url`, otherwise the dump " +
 					"itself. A mismatch fails the apply and lists the tables.",
-				Optional: true, Computed: true, Default: stringdefault.StaticString(pgrestore.VerifyRowCounts), PlanModifiers: replaceS,
-				Validators: []validator.String{stringvalidator.OneOf(pgrestore.VerifyValues...)},
+				Optional:      true,
+				Computed:      true,
+				Default:       stringdefault.StaticString(pgrestore.VerifyRowCounts),
+				PlanModifiers: replaceS,
+				Validators:    []validator.String{stringvalidator.OneOf(pgrestore.VerifyValues...)},
 			},
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values; changing any of them runs the job again, for example " +
 					"`{ cutover = \"2026-11-21\" }` for the final copy in the maintenance window.",
-				Optional: true, ElementType: types.StringType, PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				Optional:      true,
+				ElementType:   types.StringType,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 			},
 			"executor": schema.StringAttribute{
 				MarkdownDescription: "Where the job runs: `local` (default) runs `pg_dump`/`pg_restore` on the machine that runs " +
@@ -182,30 +204,39 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"block, for a database in private subnets or too large to move through this machine. With `ecs`, " +
 					"`source.dump_file`, `schemas`, `exclude_schemas`, `exclude_tables`, `heroku_ext = \"remap\"`, " +
 					"`verify = \"checksums\"` and `pg_bin_dir` are not available.",
-				Optional: true, Computed: true, Default: stringdefault.StaticString(executorLocal), PlanModifiers: replaceS,
-				Validators: []validator.String{stringvalidator.OneOf(executorValues...)},
+				Optional:      true,
+				Computed:      true,
+				Default:       stringdefault.StaticString(executorLocal),
+				PlanModifiers: replaceS,
+				Validators:    []validator.String{stringvalidator.OneOf(executorValues...)},
 			},
-			"backup_id":         computedStr("Name of the Heroku backup restored, such as `b042`; null for other sources."),
-			"started_at":        computedStr("When the run started, RFC 3339."),
-			"finished_at":       computedStr("When the run finished, RFC 3339."),
-			"duration_seconds":  schema.Float64Attribute{MarkdownDescription: "Wall time of the run in seconds.", Computed: true},
-			"bytes_transferred": schema.Int64Attribute{MarkdownDescription: "Size of the dump downloaded or produced, in bytes.", Computed: true},
-			"tables_restored":   schema.Int64Attribute{MarkdownDescription: "Number of tables whose data was restored.", Computed: true},
+			"backup_id":         computedResourceString("Name of the Heroku backup restored, such as `b042`; null for other sources."),
+			"started_at":        computedResourceString("When the run started, RFC 3339."),
+			"finished_at":       computedResourceString("When the run finished, RFC 3339."),
+			"duration_seconds":  computedResourceFloat64("Wall time of the run in seconds."),
+			"bytes_transferred": computedResourceInt64("Size of the dump downloaded or produced, in bytes."),
+			"tables_restored":   computedResourceInt64("Number of tables whose data was restored."),
 			"warnings": schema.ListAttribute{
 				MarkdownDescription: "`pg_restore` errors that were tolerated as warnings, such as ownership of extensions " +
 					"(`must be owner of extension ...` on `COMMENT ON EXTENSION`).",
-				Computed: true, ElementType: types.StringType,
+				Computed:    true,
+				ElementType: types.StringType,
 			},
 			"tables": schema.ListNestedAttribute{
 				MarkdownDescription: "Verification result per table.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"schema":      computedStr("Schema of the table."),
-					"name":        computedStr("Name of the table."),
-					"source_rows": schema.Int64Attribute{MarkdownDescription: "Rows in the source (or the dump).", Computed: true},
-					"target_rows": schema.Int64Attribute{MarkdownDescription: "Rows in the target after the restore.", Computed: true},
-					"match":       schema.BoolAttribute{MarkdownDescription: "Whether the table verified.", Computed: true},
-				}},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"schema":      computedResourceString("Schema of the table."),
+						"name":        computedResourceString("Name of the table."),
+						"source_rows": computedResourceInt64("Rows in the source (or the dump)."),
+						"target_rows": computedResourceInt64("Rows in the target after the restore."),
+						"match": schema.BoolAttribute{
+							MarkdownDescription: "Whether the table verified.",
+							Computed:            true,
+						},
+					},
+				},
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true}),
 		},
@@ -220,11 +251,13 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"database_url": schema.StringAttribute{
 						MarkdownDescription: "A live database to copy with `pg_dump -Fc`, such as Heroku's `DATABASE_URL`. " +
 							"Sensitive. Dumping over the internet runs at about 10 MB/s from Heroku.",
-						Optional: true, Sensitive: true,
+						Optional:  true,
+						Sensitive: true,
 					},
 					"dump_url": schema.StringAttribute{
 						MarkdownDescription: "URL of a custom-format dump (`pg_dump -Fc`) to download. Sensitive: presigned URLs grant access.",
-						Optional:            true, Sensitive: true,
+						Optional:            true,
+						Sensitive:           true,
 					},
 					"dump_file": schema.StringAttribute{
 						MarkdownDescription: "Path of a local custom-format dump, such as one from `heroku pg:backups:download`.",
@@ -235,19 +268,28 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"heroku_backup": schema.SingleNestedBlock{
 						MarkdownDescription: "A Heroku Postgres backup (PGBackups), found through the Platform and Data APIs.",
 						Attributes: map[string]schema.Attribute{
-							"app": schema.StringAttribute{MarkdownDescription: "App that the database is attached to.", Optional: true},
+							"app": schema.StringAttribute{
+								MarkdownDescription: "App that the database is attached to.",
+								Optional:            true,
+							},
 							"addon": schema.StringAttribute{
 								MarkdownDescription: "Attachment or add-on name. Defaults to `DATABASE`.",
-								Optional:            true, Computed: true, Default: stringdefault.StaticString("DATABASE"),
+								Optional:            true,
+								Computed:            true,
+								Default:             stringdefault.StaticString("DATABASE"),
 							},
 							"backup": schema.StringAttribute{
 								MarkdownDescription: "`latest` (default: the newest successful backup) or a backup name such as `b042`.",
-								Optional:            true, Computed: true, Default: stringdefault.StaticString("latest"),
+								Optional:            true,
+								Computed:            true,
+								Default:             stringdefault.StaticString("latest"),
 							},
 							"capture": schema.BoolAttribute{
 								MarkdownDescription: "Capture a fresh backup first (`heroku pg:backups:capture`) and restore it. " +
 									"Defaults to `false`.",
-								Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+								Optional: true,
+								Computed: true,
+								Default:  booldefault.StaticBool(false),
 							},
 						},
 					},
@@ -257,17 +299,145 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	}
 }
 
-func computedStr(desc string) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+func (r *pgRestoreJobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m pgRestoreJobModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.Source == nil {
+		return
+	}
+	job, known := expandJob(ctx, &m, &resp.Diagnostics)
+	if !known {
+		return // checked again at plan and apply time, once known
+	}
+	if b := m.Source.HerokuBackup; b != nil && b.App.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("source").AtName("heroku_backup").AtName("app"), "Missing Required Argument",
+			"source.heroku_backup needs app: the Heroku app the database is attached to.")
+	}
+	validateExecutor(ctx, &m, job, &resp.Diagnostics)
+	addProblems(&resp.Diagnostics, pgrestore.Validate(job), sensitiveArgs...)
 }
 
-func (r *pgRestoreJobResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, "resource heroku2aws_pg_restore_job", &resp.Diagnostics)
+// ModifyPlan checks at plan time that a Heroku backup fits the task's
+// ephemeral storage, when the backup is known (capture = false).
+func (r *pgRestoreJobResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
+		return // nothing runs
+	}
+	var m pgRestoreJobModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.Executor.ValueString() != executorECS || m.ECS == nil || m.Source == nil {
+		return
+	}
+	b := m.Source.HerokuBackup
+	if b == nil || b.App.IsNull() || b.App.IsUnknown() || b.Addon.IsUnknown() || b.Backup.IsUnknown() ||
+		b.Capture.IsUnknown() || b.Capture.ValueBool() {
+		return
+	}
+	task, known := expandECSTask(ctx, m.ECS, &resp.Diagnostics)
+	if !known {
+		return
+	}
+	h := pgrestore.NewHerokuData(r.data.heroku, r.data.dataAPIURL)
+	name, size, err := pgrestore.BackupToRestore(ctx, h, pgrestore.HerokuBackup{
+		App: b.App.ValueString(), Addon: b.Addon.ValueString(), Backup: b.Backup.ValueString(),
+	})
+	if err != nil {
+		// The apply reports it, with the same message; the plan goes on.
+		tflog.Warn(ctx, "pg restore job: the backup to restore could not be looked up at plan time", map[string]any{"error": err.Error()})
+		return
+	}
+	if err := pgrestore.CheckStorage(name, size, task); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("ecs").AtName("ephemeral_storage_gib"), "Backup Larger Than The Task's Storage", err.Error())
+	}
 }
 
-// jobOf converts the model into a pgrestore job. ok is false while some
+func (r *pgRestoreJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan pgRestoreJobModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultRestoreTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	job, _ := expandJob(ctx, &plan, &resp.Diagnostics)
+	plan.ID = types.StringValue(newRunID())
+	var exec pgrestore.Executor
+	if plan.Executor.ValueString() == executorECS {
+		task, _ := expandECSTask(ctx, plan.ECS, &resp.Diagnostics)
+		if exec = r.ecsExecutor(task, plan.ID.ValueString(), &resp.Diagnostics); exec == nil {
+			return
+		}
+		if job.Options.Jobs == 0 {
+			job.Options.Jobs = task.VCPUs()
+		}
+	} else {
+		exec = r.executor()
+	}
+	if job.Options.Jobs == 0 {
+		job.Options.Jobs = defaultJobs()
+	}
+	plan.Jobs = types.Int64Value(int64(job.Options.Jobs))
+	started := time.Now().UTC()
+	plan.StartedAt = types.StringValue(started.Format(time.RFC3339))
+	flattenResult(&plan, &pgrestore.Result{StartedAt: started})
+	// Identifying state first: if the run fails or is interrupted, the
+	// resource is recorded (tainted), so the next apply runs it again.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+
+	res, err := exec.Run(ctx, job)
+	if res != nil {
+		flattenResult(&plan, res)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if err != nil {
+		msg := pgrestore.RedactURL(err.Error())
+		if errors.Is(err, context.DeadlineExceeded) {
+			gone := "its processes and temporary files are gone"
+			if plan.Executor.ValueString() == executorECS {
+				gone = "its ECS task was stopped"
+			}
+			msg += fmt.Sprintf("\n\nThe run was stopped by the create timeout (%s); %s. "+
+				"Raise timeouts.create for a database this size.", timeout, gone)
+		}
+		resp.Diagnostics.AddError("Error Restoring Database",
+			msg+"\n\nThe resource is marked tainted: the next apply runs the job again. The target may hold a partial "+
+				"restore; set clean = true to have the re-run drop and recreate what it restores.")
+	}
+}
+
+// Read reports the last run; it never runs the job again.
+func (r *pgRestoreJobResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state pgRestoreJobModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update only changes timeouts: every other argument replaces the run.
+func (r *pgRestoreJobResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state pgRestoreJobModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.Timeouts = plan.Timeouts
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Delete forgets the run and leaves the restored data where it is.
+func (r *pgRestoreJobResource) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
+	tflog.Info(ctx, "Removing the pg restore job from state; the restored database is left in place")
+}
+
+// expandJob converts the model into a pgrestore job. ok is false while some
 // input is unknown.
-func jobOf(ctx context.Context, m *pgRestoreJobModel, diags *diag.Diagnostics) (pgrestore.Job, bool) {
+func expandJob(ctx context.Context, m *pgRestoreJobModel, diags *diag.Diagnostics) (pgrestore.Job, bool) {
 	var j pgrestore.Job
 	known := true
 	str := func(v types.String) string {
@@ -276,15 +446,7 @@ func jobOf(ctx context.Context, m *pgRestoreJobModel, diags *diag.Diagnostics) (
 		}
 		return v.ValueString()
 	}
-	list := func(v types.List) []string {
-		if v.IsUnknown() {
-			known = false
-			return nil
-		}
-		var out []string
-		diags.Append(v.ElementsAs(ctx, &out, false)...)
-		return out
-	}
+	list := func(v types.List) []string { return expandStringList(ctx, v, &known, diags) }
 	if s := m.Source; s != nil {
 		j.Source.DatabaseURL, j.Source.DumpURL, j.Source.DumpFile = str(s.DatabaseURL), str(s.DumpURL), str(s.DumpFile)
 		if b := s.HerokuBackup; b != nil && !b.App.IsNull() {
@@ -304,98 +466,8 @@ func jobOf(ctx context.Context, m *pgRestoreJobModel, diags *diag.Diagnostics) (
 	return j, known
 }
 
-func (r *pgRestoreJobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m pgRestoreJobModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || m.Source == nil {
-		return
-	}
-	job, known := jobOf(ctx, &m, &resp.Diagnostics)
-	if !known {
-		return // checked again at plan and apply time, once known
-	}
-	if b := m.Source.HerokuBackup; b != nil && b.App.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("source").AtName("heroku_backup").AtName("app"), "Missing Required Argument",
-			"source.heroku_backup needs app: the Heroku app the database is attached to.")
-	}
-	validateExecutor(ctx, &m, job, &resp.Diagnostics)
-	addProblems(&resp.Diagnostics, pgrestore.Validate(job), sensitiveArgs...)
-}
-
-// sensitiveArgs are the job's sensitive arguments; addProblems reports a
-// finding about one on its block (or the resource), never on the argument.
-var sensitiveArgs = []string{"target_url", "source.database_url", "source.dump_url"}
-
-func newRunID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return "pgrestore-" + hex.EncodeToString(b)
-}
-
-func (r *pgRestoreJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan pgRestoreJobModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultRestoreTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	job, _ := jobOf(ctx, &plan, &resp.Diagnostics)
-	plan.ID = types.StringValue(newRunID())
-	var exec pgrestore.Executor
-	if plan.Executor.ValueString() == executorECS {
-		task, _ := ecsTaskOf(ctx, plan.ECS, &resp.Diagnostics)
-		if exec = r.ecsExecutor(task, plan.ID.ValueString(), &resp.Diagnostics); exec == nil {
-			return
-		}
-		if job.Options.Jobs == 0 {
-			job.Options.Jobs = task.VCPUs()
-		}
-	} else {
-		exec = r.executor()
-	}
-	if job.Options.Jobs == 0 {
-		job.Options.Jobs = defaultJobs()
-	}
-	plan.Jobs = types.Int64Value(int64(job.Options.Jobs))
-	started := time.Now().UTC()
-	plan.StartedAt = types.StringValue(started.Format(time.RFC3339))
-	setResult(&plan, &pgrestore.Result{StartedAt: started})
-	// Identifying state first: if the run fails or is interrupted, the
-	// resource is recorded (tainted), so the next apply runs it again.
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-
-	res, err := exec.Run(ctx, job)
-	if res != nil {
-		setResult(&plan, res)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if err != nil {
-		msg := pgrestore.RedactURL(err.Error())
-		if errors.Is(err, context.DeadlineExceeded) {
-			gone := "its processes and temporary files are gone"
-			if plan.Executor.ValueString() == executorECS {
-				gone = "its ECS task was stopped"
-			}
-			msg += fmt.Sprintf("\n\nThe run was stopped by the create timeout (%s); %s. "+
-				"Raise timeouts.create for a database this size.", timeout, gone)
-		}
-		resp.Diagnostics.AddError("Error Restoring Database",
-			msg+"\n\nThe resource is marked tainted: the next apply runs the job again. The target may hold a partial "+
-				"restore; set clean = true to have the re-run drop and recreate what it restores.")
-	}
-}
-
-// defaultJobs is pg_restore --jobs when unset: one per CPU.
-func defaultJobs() int {
-	return max(runtime.NumCPU(), 1)
-}
-
-// setResult copies a run's result into the model.
-func setResult(m *pgRestoreJobModel, res *pgrestore.Result) {
+// flattenResult copies a run's result into the model.
+func flattenResult(m *pgRestoreJobModel, res *pgrestore.Result) {
 	m.BackupID = optionalString(res.BackupID)
 	if !res.StartedAt.IsZero() {
 		m.StartedAt = types.StringValue(res.StartedAt.UTC().Format(time.RFC3339))
@@ -423,6 +495,28 @@ func setResult(m *pgRestoreJobModel, res *pgrestore.Result) {
 	m.Tables = types.ListValueMust(types.ObjectType{AttrTypes: tableAttrTypes}, tables)
 }
 
+var tableAttrTypes = map[string]attr.Type{
+	"schema": types.StringType, "name": types.StringType, "source_rows": types.Int64Type,
+	"target_rows": types.Int64Type, "match": types.BoolType,
+}
+
+const defaultRestoreTimeout = 2 * time.Hour
+
+// sensitiveArgs are the job's sensitive arguments; addProblems reports a
+// finding about one on its block (or the resource), never on the argument.
+var sensitiveArgs = []string{"target_url", "source.database_url", "source.dump_url"}
+
+func newRunID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return "pgrestore-" + hex.EncodeToString(b)
+}
+
+// defaultJobs is pg_restore --jobs when unset: one per CPU.
+func defaultJobs() int {
+	return max(runtime.NumCPU(), 1)
+}
+
 func (r *pgRestoreJobResource) executor() pgrestore.Executor {
 	cfg := pgrestore.LocalConfig{
 		Heroku:  pgrestore.NewHerokuData(r.data.heroku, r.data.dataAPIURL),
@@ -433,28 +527,4 @@ func (r *pgRestoreJobResource) executor() pgrestore.Executor {
 		r.data.tweakRestore(&cfg)
 	}
 	return pgrestore.NewLocal(cfg)
-}
-
-// Read reports the last run; it never runs the job again.
-func (r *pgRestoreJobResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state pgRestoreJobModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// Update only changes timeouts: every other argument replaces the run.
-func (r *pgRestoreJobResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state pgRestoreJobModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state.Timeouts = plan.Timeouts
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// Delete forgets the run and leaves the restored data where it is.
-func (r *pgRestoreJobResource) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
-	tflog.Info(ctx, "Removing the pg restore job from state; the restored database is left in place")
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"strings"
@@ -16,8 +15,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/acctest"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/heroku"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/leakscan"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/pgtest"
 )
@@ -66,18 +65,6 @@ func assertNotSucceeded(t *testing.T, w *cliWorkspace) {
 			}
 		}
 	}
-}
-
-func restoreConfig(source, target string, extra string) string {
-	return fmt.Sprintf(`
-resource "heroku2aws_pg_restore_job" "db" {
-  source {
-    %s
-  }
-  target_url = %q
-  %s
-}
-`, source, target, extra)
 }
 
 func TestAccPGRestoreJob_failures(t *testing.T) {
@@ -136,9 +123,9 @@ func TestAccPGRestoreJob_failures(t *testing.T) {
 			}
 			w := newCLIWorkspace(t, restoreConfig(c.source, c.target, ""),
 				map[string]string{"HEROKU_API_URL": herokuURL, "HEROKU_DATA_API_URL": herokuURL, "HEROKU_API_KEY": testAPIKey, "TMPDIR": t.TempDir()})
-			w.scanLeaks(acctest.Must(
-				acctest.Canary{Label: "the target password", Value: canaryPGPassword},
-				acctest.Canary{Label: "the backup URL's token", Value: path.Base(expiredURL)},
+			w.scanLeaks(leakscan.Must(
+				leakscan.Canary{Label: "the target password", Value: canaryPGPassword},
+				leakscan.Canary{Label: "the backup URL's token", Value: path.Base(expiredURL)},
 			), true) // target_url is a sensitive argument: state holds it by design
 			out, err := w.run("apply", "-auto-approve")
 			if err == nil {
@@ -155,46 +142,6 @@ func TestAccPGRestoreJob_failures(t *testing.T) {
 			}
 			assertNotSucceeded(t, w)
 		})
-	}
-}
-
-// dumpDB writes a custom-format dump of a cluster database, the way
-// `heroku pg:backups:download` leaves one.
-func dumpDB(t *testing.T, c *pgtest.Cluster, db, file string) {
-	t.Helper()
-	cmd := exec.Command("pg_dump", "-Fc", "-f", file, "-d",
-		fmt.Sprintf("host=127.0.0.1 port=%d user=%s dbname=%s", c.Port(), c.Superuser(), db))
-	cmd.Env = append(os.Environ(), "PGPASSWORD="+c.Password()) // the test's own tool run
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("pg_dump: %v\n%s", err, out)
-	}
-}
-
-// pgChildren returns the command lines of running pg_dump and pg_restore
-// processes that work under dir (their files are there).
-func pgChildren(dir string) []string {
-	var out []string
-	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
-	for _, p := range procs {
-		data, err := os.ReadFile(p)
-		if err != nil || len(data) == 0 {
-			continue
-		}
-		argv := strings.Split(strings.TrimRight(string(data), "\x00"), "\x00")
-		base := filepath.Base(argv[0])
-		if (base == "pg_dump" || base == "pg_restore") && strings.Contains(string(data), dir) {
-			out = append(out, strings.Join(argv, " "))
-		}
-	}
-	return out
-}
-
-// requireAcc skips tests that start PostgreSQL clusters unless TF_ACC is
-// set, before they spend time on the clusters.
-func requireAcc(t *testing.T) {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
 	}
 }
 
@@ -228,7 +175,7 @@ func TestAccPGRestoreJob_timeoutAndArgv(t *testing.T) {
   clean = true
   timeouts = { create = "5s" }`),
 		map[string]string{"HEROKU_API_URL": herokuURL, "HEROKU_API_KEY": testAPIKey, "TMPDIR": tmp})
-	w.scanLeaks(acctest.Must(acctest.Canary{Label: "the target password", Value: canaryPGPassword}), true)
+	w.scanLeaks(leakscan.Must(leakscan.Canary{Label: "the target password", Value: canaryPGPassword}), true)
 
 	// Watch every pg_dump and pg_restore while the apply runs.
 	stop := make(chan struct{})

@@ -8,13 +8,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/pgrestore"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/pgrestore/ecsjob"
@@ -46,11 +44,18 @@ type pgECSModel struct {
 // ecsBlock is the schema of the ecs block.
 func ecsBlock() schema.SingleNestedBlock {
 	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Optional: true}
+		return schema.StringAttribute{
+			MarkdownDescription: desc,
+			Optional:            true,
+		}
 	}
 	list := func(desc string, most int) schema.ListAttribute {
-		return schema.ListAttribute{MarkdownDescription: desc, Optional: true, ElementType: types.StringType,
-			Validators: []validator.List{listvalidator.SizeAtMost(most), listvalidator.UniqueValues()}}
+		return schema.ListAttribute{
+			MarkdownDescription: desc,
+			Optional:            true,
+			ElementType:         types.StringType,
+			Validators:          []validator.List{listvalidator.SizeAtMost(most), listvalidator.UniqueValues()},
+		}
 	}
 	return schema.SingleNestedBlock{
 		MarkdownDescription: "Where and how the Fargate task of `executor = \"ecs\"` runs. Required with that executor, " +
@@ -99,8 +104,8 @@ func ecsBlock() schema.SingleNestedBlock {
 	}
 }
 
-// ecsTaskOf converts the ecs block. ok is false while some value is unknown.
-func ecsTaskOf(ctx context.Context, m *pgECSModel, diags *diag.Diagnostics) (pgrestore.ECSTask, bool) {
+// expandECSTask converts the ecs block. ok is false while some value is unknown.
+func expandECSTask(ctx context.Context, m *pgECSModel, diags *diag.Diagnostics) (pgrestore.ECSTask, bool) {
 	var t pgrestore.ECSTask
 	if m == nil {
 		return t, true
@@ -118,15 +123,7 @@ func ecsTaskOf(ctx context.Context, m *pgECSModel, diags *diag.Diagnostics) (pgr
 		}
 		return int(v.ValueInt64())
 	}
-	list := func(v types.List) []string {
-		if v.IsUnknown() {
-			known = false
-			return nil
-		}
-		var out []string
-		diags.Append(v.ElementsAs(ctx, &out, false)...)
-		return out
-	}
+	list := func(v types.List) []string { return expandStringList(ctx, v, &known, diags) }
 	if m.AssignPublicIP.IsUnknown() {
 		known = false
 	}
@@ -156,48 +153,11 @@ func validateExecutor(ctx context.Context, m *pgRestoreJobModel, job pgrestore.J
 			"executor = \"ecs\" runs the job in a Fargate task: add an ecs block with at least cluster, subnets and execution_role_arn.")
 		return
 	}
-	task, known := ecsTaskOf(ctx, m.ECS, diags)
+	task, known := expandECSTask(ctx, m.ECS, diags)
 	if !known {
 		return
 	}
 	addProblems(diags, pgrestore.ValidateECS(job, task), sensitiveArgs...)
-}
-
-// ModifyPlan checks at plan time that a Heroku backup fits the task's
-// ephemeral storage, when the backup is known (capture = false).
-func (r *pgRestoreJobResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
-		return
-	}
-	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
-		return // nothing runs
-	}
-	var m pgRestoreJobModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || m.Executor.ValueString() != executorECS || m.ECS == nil || m.Source == nil {
-		return
-	}
-	b := m.Source.HerokuBackup
-	if b == nil || b.App.IsNull() || b.App.IsUnknown() || b.Addon.IsUnknown() || b.Backup.IsUnknown() ||
-		b.Capture.IsUnknown() || b.Capture.ValueBool() {
-		return
-	}
-	task, known := ecsTaskOf(ctx, m.ECS, &resp.Diagnostics)
-	if !known {
-		return
-	}
-	h := pgrestore.NewHerokuData(r.data.heroku, r.data.dataAPIURL)
-	name, size, err := pgrestore.BackupToRestore(ctx, h, pgrestore.HerokuBackup{
-		App: b.App.ValueString(), Addon: b.Addon.ValueString(), Backup: b.Backup.ValueString(),
-	})
-	if err != nil {
-		// The apply reports it, with the same message; the plan goes on.
-		tflog.Warn(ctx, "pg restore job: the backup to restore could not be looked up at plan time", map[string]any{"error": err.Error()})
-		return
-	}
-	if err := pgrestore.CheckStorage(name, size, task); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("ecs").AtName("ephemeral_storage_gib"), "Backup Larger Than The Task's Storage", err.Error())
-	}
 }
 
 // ecsExecutor builds the ECS executor for a run.

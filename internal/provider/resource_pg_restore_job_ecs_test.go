@@ -22,15 +22,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/acctest"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/heroku"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/leakscan"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/pgrestore"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/awsapi"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/pgtest"
 )
-
-const ecsLogGroup = "/heroku2aws/pg-restore"
 
 // ecsFactories are factories whose ECS executor polls quickly.
 func ecsFactories() map[string]func() (tfprotov6.ProviderServer, error) {
@@ -49,41 +47,6 @@ func ecsFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 		}),
 	}
 }
-
-// ecsProviderBlock configures the provider for a Heroku and an AWS sandbox,
-// every AWS service of the provider included (ECS and CloudWatch Logs).
-func ecsProviderBlock(herokuURL, awsURL string) string {
-	return fmt.Sprintf(`
-provider "heroku2aws" {
-  heroku_api_url      = %[1]q
-  heroku_data_api_url = %[1]q
-  heroku_api_key      = %[2]q
-  aws {
-    region = "us-east-1"
-    endpoints {
-      ssm            = %[3]q
-      secretsmanager = %[3]q
-      route53        = %[3]q
-      ecs            = %[3]q
-      logs           = %[3]q
-    }
-  }
-}
-`, herokuURL, testAPIKey, awsURL)
-}
-
-// ecsBlockHCL is a valid ecs block for the sandbox.
-const ecsBlockHCL = `
-  executor = "ecs"
-  ecs {
-    cluster            = "migration"
-    subnets            = ["subnet-0123456789abcdef0"]
-    security_groups    = ["sg-0123456789abcdef0"]
-    execution_role_arn = "arn:aws:iam::123456789012:role/heroku2aws-restore-execution"
-    image              = "postgres:15"
-    %s
-  }
-`
 
 // ecsSandbox starts an AWS sandbox with the task's log group.
 func ecsSandbox(t *testing.T) (*awsapi.Server, string) {
@@ -385,10 +348,10 @@ resource "heroku2aws_pg_restore_job" "db" {
 			"HEROKU_API_URL": herokuURL, "HEROKU_API_KEY": testAPIKey, "AWS_REGION": "us-east-1",
 			"AWS_ACCESS_KEY_ID": sandboxAWSKey, "AWS_SECRET_ACCESS_KEY": "sandbox-secret", "AWS_EC2_METADATA_DISABLED": "true",
 		})
-	w.scanLeaks(acctest.Must(
-		acctest.Canary{Label: "the target password", Value: "CANARY-TGTPASS-77d0be"},
-		acctest.Canary{Label: "the source password", Value: src.Password()},
-		acctest.Canary{Label: "the Heroku API key", Value: testAPIKey},
+	w.scanLeaks(leakscan.Must(
+		leakscan.Canary{Label: "the target password", Value: "CANARY-TGTPASS-77d0be"},
+		leakscan.Canary{Label: "the source password", Value: src.Password()},
+		leakscan.Canary{Label: "the Heroku API key", Value: testAPIKey},
 	), true) // target_url and database_url are sensitive arguments: state holds them by design
 	w.mustRun("apply", "-auto-approve")
 	w.mustRun("plan", "-detailed-exitcode")

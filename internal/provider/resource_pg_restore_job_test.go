@@ -10,79 +10,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/pgtest"
 )
-
-// pgSource starts a cluster with the fidelity database "app".
-func pgSource(t *testing.T) *pgtest.Cluster {
-	t.Helper()
-	src := pgtest.StartT(t, pgtest.Options{})
-	ctx := context.Background()
-	if err := src.CreateDatabase(ctx, "app"); err != nil {
-		t.Fatal(err)
-	}
-	if err := src.Exec(ctx, "app", pgtest.FidelitySQL); err != nil {
-		t.Fatal(err)
-	}
-	return src
-}
-
-// pgTarget starts a cluster with an empty database "target".
-func pgTarget(t *testing.T) *pgtest.Cluster {
-	t.Helper()
-	tgt := pgtest.StartT(t, pgtest.Options{})
-	if err := tgt.CreateDatabase(context.Background(), "target"); err != nil {
-		t.Fatal(err)
-	}
-	return tgt
-}
-
-// expectRestored checks the target by SQL: the data, the sequences (they
-// continue past the source's values), citext, the large object and the
-// materialized view.
-func expectRestored(url string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(ctx)
-		checks := []struct {
-			sql  string
-			want string
-		}{
-			{"SELECT count(*)::text FROM public.users", "500"},
-			{"SELECT count(*)::text FROM billing.invoices", "1200"},
-			{"SELECT count(*)::text FROM public.events", "800"},
-			{"SELECT count(*)::text FROM public.events_2025", "372"},
-			{"SELECT (nextval('public.users_id_seq') > 500)::text", "true"},
-			{"SELECT (nextval('billing.invoice_numbers') > 1004)::text", "true"},
-			{"SELECT count(*)::text FROM public.users WHERE email = 'user42@example.com'", "1"},
-			{"SELECT count(*)::text FROM pg_largeobject_metadata", "1"},
-			{"SELECT n::text FROM public.user_counts", "500"},
-			{"SELECT count(*)::text FROM billing.invoice_totals", "500"},
-			{"SELECT name FROM public.users WHERE id = 1", "naïve 名前 🚀 1"},
-			{"SELECT note FROM billing.invoices WHERE id = 1", "line1\nline2\ttab\\back"},
-			{"SELECT count(*)::text FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE extname = 'citext' AND nspname = 'heroku_ext'", "1"},
-		}
-		for _, c := range checks {
-			var got string
-			if err := conn.QueryRow(ctx, c.sql).Scan(&got); err != nil {
-				return fmt.Errorf("%s: %w", c.sql, err)
-			}
-			if got != c.want {
-				return fmt.Errorf("%s = %q, want %q", c.sql, got, c.want)
-			}
-		}
-		return nil
-	}
-}
 
 // A restore of a fresh Heroku backup, captured through the sandbox's Data
 // API, matches the source table by table, checksums included.
@@ -144,11 +76,6 @@ resource "heroku2aws_pg_restore_job" "db" {
 			},
 		},
 	})
-}
-
-// everyTableMatches checks the verification list: non-empty, all matched.
-func everyTableMatches(res string) statecheck.StateCheck {
-	return tablesCheck{res: res}
 }
 
 // The live-database and dump-file sources.

@@ -26,13 +26,6 @@ func tenVars() map[string]string {
 	return values
 }
 
-// priorStateMatchesSandbox checks, on a plan, that the resource's keys in
-// the prior state are exactly the parameters that exist: after a failed
-// apply, partial state must be true state.
-func priorStateMatchesSandbox(srv *awsapi.Server, res, prefix string) plancheck.PlanCheck {
-	return stateKeysCheck{srv: srv, res: res, prefix: prefix}
-}
-
 // A 10-var import whose 5th write fails persistently: the error names the
 // failed key and the ones not written, the state holds exactly what was
 // written, and after the fault clears a re-apply converges.

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -21,24 +20,6 @@ import (
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/awsapi"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
 )
-
-// expectSecret checks the live value of a secret (JSON mode: decoded).
-func expectSecret(srv *awsapi.Server, name string, want map[string]string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		sec, ok := srv.Secret(name)
-		if !ok || !sec.DeletedDate.IsZero() {
-			return fmt.Errorf("secret %s does not exist", name)
-		}
-		var got map[string]string
-		if err := json.Unmarshal([]byte(sec.SecretString), &got); err != nil {
-			return fmt.Errorf("secret %s is not a JSON object: %v", name, err)
-		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			return fmt.Errorf("secret %s holds %v, want %v", name, keysOf(got), keysOf(want))
-		}
-		return nil
-	}
-}
 
 // expectNoLiveSecrets checks that no secret with the prefix is live
 // (existing and not scheduled for deletion).

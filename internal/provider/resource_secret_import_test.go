@@ -4,13 +4,9 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"sort"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -23,91 +19,6 @@ import (
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/awsapi"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
 )
-
-const sandboxAWSKey = "AKIASANDBOXTESTKEY00"
-
-// awsSandbox starts an AWS sandbox for one test.
-func awsSandbox(t *testing.T, opts awsapi.Options) (*awsapi.Server, string) {
-	t.Helper()
-	return awsapi.Start(t, opts)
-}
-
-// awsProviderBlock configures the provider for a Heroku and an AWS sandbox.
-func awsProviderBlock(herokuURL, awsURL string, extra string) string {
-	return fmt.Sprintf(`
-provider "heroku2aws" {
-  heroku_api_url = %q
-  heroku_api_key = %q
-  aws {
-    region = "us-east-1"
-    %s
-    endpoints {
-      ssm            = %q
-      secretsmanager = %q
-    }
-  }
-}
-`, herokuURL, testAPIKey, extra, awsURL, awsURL)
-}
-
-// sdkConfig is an aws.Config for the test's own SDK calls to the sandbox
-// (the out-of-band changes and the destroy checks).
-func sdkConfig() aws.Config {
-	return aws.Config{
-		Region:      "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider(sandboxAWSKey, "sandbox-secret", ""),
-	}
-}
-
-func ssmClient(url string) *ssm.Client {
-	return ssm.NewFromConfig(sdkConfig(), func(o *ssm.Options) { o.BaseEndpoint = aws.String(url) })
-}
-
-func smClient(url string) *secretsmanager.Client {
-	return secretsmanager.NewFromConfig(sdkConfig(), func(o *secretsmanager.Options) { o.BaseEndpoint = aws.String(url) })
-}
-
-func hclMap(values map[string]string) string {
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteString("{\n")
-	for _, k := range keys {
-		fmt.Fprintf(&b, "    %s = %q\n", k, values[k])
-	}
-	b.WriteString("  }")
-	return b.String()
-}
-
-// expectParameters checks the sandbox holds exactly these parameters under
-// prefix, with these values.
-func expectParameters(srv *awsapi.Server, prefix string, want map[string]string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		got := map[string]string{}
-		for _, name := range srv.ParameterNames() {
-			if key, ok := strings.CutPrefix(name, prefix); ok {
-				value, _, _, _ := srv.Parameter(name)
-				got[key] = value
-			}
-		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			return fmt.Errorf("parameters under %s: got %v, want %v", prefix, keysOf(got), keysOf(want))
-		}
-		return nil
-	}
-}
-
-func keysOf(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k, v := range m {
-		out = append(out, fmt.Sprintf("%s(%d bytes)", k, len(v)))
-	}
-	sort.Strings(out)
-	return out
-}
 
 func TestAccSecretImport_ssm(t *testing.T) {
 	_, herokuURL := startSandbox(t, sampleFixture(t), herokuapi.Options{})

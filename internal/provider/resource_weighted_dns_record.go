@@ -27,15 +27,7 @@ import (
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/dnscutover"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*weightedDNSRecordResource)(nil)
-	_ resource.ResourceWithImportState = (*weightedDNSRecordResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*weightedDNSRecordResource)(nil)
-)
-
-func newWeightedDNSRecordResource() resource.Resource { return &weightedDNSRecordResource{} }
-
-type weightedDNSRecordResource struct{ data *providerData }
+type weightedDNSRecordResource struct{ resourceBase }
 
 type weightedDNSRecordModel struct {
 	ID                   types.String   `tfsdk:"id"`
@@ -73,7 +65,15 @@ type aliasModel struct {
 	EvaluateTargetHealth types.Bool   `tfsdk:"evaluate_target_health"`
 }
 
-const defaultDNSTimeout = 30 * time.Minute
+var (
+	_ resource.ResourceWithConfigure   = (*weightedDNSRecordResource)(nil)
+	_ resource.ResourceWithImportState = (*weightedDNSRecordResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*weightedDNSRecordResource)(nil)
+)
+
+func newWeightedDNSRecordResource() resource.Resource {
+	return &weightedDNSRecordResource{resourceBase: newResourceBase("heroku2aws_weighted_dns_record")}
+}
 
 func (r *weightedDNSRecordResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_weighted_dns_record"
@@ -90,59 +90,51 @@ func (r *weightedDNSRecordResource) Schema(ctx context.Context, _ resource.Schem
 	setID := func(def string) schema.StringAttribute {
 		return schema.StringAttribute{
 			MarkdownDescription: fmt.Sprintf("Set identifier of the record. Defaults to `%s`.", def),
-			Optional:            true, Computed: true, Default: stringdefault.StaticString(def),
+			Optional:            true,
+			Computed:            true,
+			Default:             stringdefault.StaticString(def),
 		}
 	}
 	healthCheck := schema.StringAttribute{
 		MarkdownDescription: "Route 53 health check id. When the check fails, Route 53 stops sending traffic to this record.",
 		Optional:            true,
 	}
-	computedKeep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A pair of weighted Route 53 CNAME records that splits a hostname's traffic between a Heroku " +
 			"app and its new home on AWS. Both records change together in one ChangeResourceRecordSets batch, so a " +
 			"weight shift is never half applied, and both are read back to catch drift.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`<zone_id>_<name>_CNAME`, also the import id.",
-				Computed:            true, PlanModifiers: computedKeep,
-			},
+			"id": computedResourceID("`<zone_id>_<name>_CNAME`, also the import id."),
 			"zone_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the Route 53 hosted zone that holds `name`.",
-				Required:            true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Hostname of the pair, such as `api.acme.com`. Must be below the zone apex: a CNAME is " +
 					"not allowed at the apex.",
-				Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"ttl": schema.Int64Attribute{
 				MarkdownDescription: "TTL of both records in seconds. Defaults to `60`. Above 300 a warning explains that " +
 					"rollbacks then take as long to reach clients.",
-				Optional: true, Computed: true, Default: int64default.StaticInt64(60),
+				Optional: true,
+				Computed: true,
+				Default:  int64default.StaticInt64(60),
 			},
 			"wait_for_sync": schema.BoolAttribute{
 				MarkdownDescription: "Wait until Route 53 reports the change `INSYNC` (typically 40 to 120 seconds). " +
 					"Defaults to `true`.",
-				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
 			},
-			"heroku_traffic_percent": schema.Float64Attribute{
-				MarkdownDescription: "Share of traffic the Heroku record gets, in percent, by Route 53's rule.",
-				Computed:            true,
-			},
-			"aws_traffic_percent": schema.Float64Attribute{
-				MarkdownDescription: "Share of traffic the AWS record gets, in percent, by Route 53's rule.",
-				Computed:            true,
-			},
-			"change_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the last Route 53 change.",
-				Computed:            true,
-			},
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Status of the last change: `PENDING` or `INSYNC`.",
-				Computed:            true,
-			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"heroku_traffic_percent": computedResourceFloat64("Share of traffic the Heroku record gets, in percent, by Route 53's rule."),
+			"aws_traffic_percent":    computedResourceFloat64("Share of traffic the AWS record gets, in percent, by Route 53's rule."),
+			"change_id":              computedResourceString("Id of the last Route 53 change."),
+			"status":                 computedResourceString("Status of the last change: `PENDING` or `INSYNC`."),
+			"timeouts":               createUpdateDeleteTimeouts(ctx),
 		},
 		Blocks: map[string]schema.Block{
 			"heroku": schema.SingleNestedBlock{
@@ -177,11 +169,19 @@ func (r *weightedDNSRecordResource) Schema(ctx context.Context, _ resource.Schem
 							"of type CNAME, and a CNAME alias can only target a record in its own zone; for a load balancer, " +
 							"use `target`.",
 						Attributes: map[string]schema.Attribute{
-							"name":    schema.StringAttribute{MarkdownDescription: "Name of the record to alias.", Optional: true},
-							"zone_id": schema.StringAttribute{MarkdownDescription: "Its hosted zone: the pair's own `zone_id`.", Optional: true},
+							"name": schema.StringAttribute{
+								MarkdownDescription: "Name of the record to alias.",
+								Optional:            true,
+							},
+							"zone_id": schema.StringAttribute{
+								MarkdownDescription: "Its hosted zone: the pair's own `zone_id`.",
+								Optional:            true,
+							},
 							"evaluate_target_health": schema.BoolAttribute{
 								MarkdownDescription: "Route traffic only while the aliased record is healthy. Defaults to `false`.",
-								Optional:            true, Computed: true, Default: booldefault.StaticBool(false),
+								Optional:            true,
+								Computed:            true,
+								Default:             booldefault.StaticBool(false),
 							},
 						},
 					},
@@ -189,35 +189,6 @@ func (r *weightedDNSRecordResource) Schema(ctx context.Context, _ resource.Schem
 			},
 		},
 	}
-}
-
-func (r *weightedDNSRecordResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, "resource heroku2aws_weighted_dns_record", &resp.Diagnostics)
-}
-
-// pairOf converts the model; unknown values come out empty.
-func pairOf(m *weightedDNSRecordModel) dnscutover.Pair {
-	p := dnscutover.Pair{ZoneID: m.ZoneID.ValueString(), Name: m.Name.ValueString(), TTL: m.TTL.ValueInt64()}
-	if m.Heroku != nil {
-		p.Heroku = dnscutover.Side{Target: m.Heroku.Target.ValueString(), Weight: m.Heroku.Weight.ValueInt64(),
-			SetIdentifier: m.Heroku.SetIdentifier.ValueString(), HealthCheckID: m.Heroku.HealthCheckID.ValueString()}
-	}
-	if m.AWS != nil {
-		p.AWS = dnscutover.Side{Target: m.AWS.Target.ValueString(), Weight: m.AWS.Weight.ValueInt64(),
-			SetIdentifier: m.AWS.SetIdentifier.ValueString(), HealthCheckID: m.AWS.HealthCheckID.ValueString()}
-		if a := m.AWS.Alias; a != nil && !a.Name.IsNull() {
-			p.AWS.Alias = &dnscutover.Alias{Name: a.Name.ValueString(), ZoneID: a.ZoneID.ValueString(), EvaluateTargetHealth: a.EvaluateTargetHealth.ValueBool()}
-		}
-	}
-	return p
-}
-
-func (r *weightedDNSRecordResource) engine(operation string, diags *diag.Diagnostics) *dnscutover.Engine {
-	clients := r.data.awsClients(diags, operation)
-	if clients == nil {
-		return nil
-	}
-	return &dnscutover.Engine{R53: clients.Route53, Logger: newLogger()}
 }
 
 func (r *weightedDNSRecordResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -252,7 +223,7 @@ func (r *weightedDNSRecordResource) ModifyPlan(ctx context.Context, req resource
 	}
 	known := !plan.ZoneID.IsUnknown() && !plan.Name.IsUnknown() && !plan.TTL.IsUnknown() &&
 		!plan.Heroku.Target.IsUnknown() && !plan.Heroku.Weight.IsUnknown() && !plan.AWS.Weight.IsUnknown() && !plan.AWS.Target.IsUnknown()
-	pair := pairOf(&plan)
+	pair := expandPair(&plan)
 
 	zoneName := ""
 	if known && r.data != nil {
@@ -295,51 +266,6 @@ func (r *weightedDNSRecordResource) ModifyPlan(ctx context.Context, req resource
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// recordsChanged reports whether an update writes to Route 53.
-func recordsChanged(prior, plan *weightedDNSRecordModel) bool {
-	a, b := pairOf(prior), pairOf(plan)
-	same := func(x, y *dnscutover.Alias) bool {
-		return (x == nil && y == nil) || (x != nil && y != nil && *x == *y)
-	}
-	return a.TTL != b.TTL || a.Heroku != b.Heroku || a.AWS.Target != b.AWS.Target || a.AWS.Weight != b.AWS.Weight ||
-		a.AWS.SetIdentifier != b.AWS.SetIdentifier || a.AWS.HealthCheckID != b.AWS.HealthCheckID || !same(a.AWS.Alias, b.AWS.Alias) ||
-		plan.Heroku.Target.IsUnknown() || plan.AWS.Target.IsUnknown()
-}
-
-// submitAndWait sends a batch, records the change in m, and waits for
-// INSYNC when asked. On a wait that ends early, m still says what exists:
-// the change was accepted and is PENDING.
-func (r *weightedDNSRecordResource) submitAndWait(ctx context.Context, engine *dnscutover.Engine, m *weightedDNSRecordModel,
-	batch *r53types.ChangeBatch, operation string, diags *diag.Diagnostics) bool {
-	pair := pairOf(m)
-	changeID, err := engine.Submit(ctx, pair.ZoneID, batch)
-	if err != nil {
-		detail := fmt.Sprintf("Route 53 rejected the change to %s in zone %s: %s", pair.Name, pair.ZoneID, err)
-		if msgs := dnscutover.ErrorMessages(err); len(msgs) > 0 {
-			detail += "\n\nRoute 53 says:\n- " + strings.Join(msgs, "\n- ")
-			for _, m := range msgs {
-				if strings.Contains(m, "already exists") {
-					detail += "\n\nTo manage existing records, import them: terraform import <address> " + pair.ID()
-				}
-			}
-		}
-		diags.AddError(operation, detail+"\n\nNothing was changed: a change batch is all or nothing.")
-		return false
-	}
-	m.ChangeID, m.Status = types.StringValue(changeID), types.StringValue(string(r53types.ChangeStatusPending))
-	if !m.WaitForSync.ValueBool() {
-		return true
-	}
-	if err := engine.WaitInsync(ctx, changeID); err != nil {
-		diags.AddError(operation, fmt.Sprintf("Route 53 accepted change %s (both records of %s are written) but it did not "+
-			"reach INSYNC before the timeout: %s\n\nThe records are in place and Route 53 keeps propagating them. Raise the "+
-			"timeout (timeouts.create/update) or set wait_for_sync = false; the next refresh updates status.", changeID, pair.Name, err))
-		return false
-	}
-	m.Status = types.StringValue(string(r53types.ChangeStatusInsync))
-	return true
-}
-
 func (r *weightedDNSRecordResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan weightedDNSRecordModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -354,7 +280,7 @@ func (r *weightedDNSRecordResource) Create(ctx context.Context, req resource.Cre
 	if engine == nil {
 		return
 	}
-	pair := pairOf(&plan)
+	pair := expandPair(&plan)
 	plan.ID = types.StringValue(pair.ID())
 	var inner diag.Diagnostics
 	ok := r.submitAndWait(ctx, engine, &plan, dnscutover.CreateBatch(pair), "Error Creating Weighted DNS Record", &inner)
@@ -363,6 +289,37 @@ func (r *weightedDNSRecordResource) Create(ctx context.Context, req resource.Cre
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
 	resp.Diagnostics.Append(inner...)
+}
+
+func (r *weightedDNSRecordResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state weightedDNSRecordModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	engine := r.engine("Error Reading Weighted DNS Record", &resp.Diagnostics)
+	if engine == nil {
+		return
+	}
+	pair := expandPair(&state)
+	cur, err := engine.Read(ctx, pair.ZoneID, pair.Name, pair.Heroku.SetIdentifier, pair.AWS.SetIdentifier)
+	var nsz *r53types.NoSuchHostedZone
+	if errors.As(err, &nsz) || (err == nil && cur.Heroku == nil && cur.AWS == nil) {
+		tflog.Warn(ctx, "Weighted DNS pair no longer exists; removing it from state", map[string]any{"id": pair.ID()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error Reading Weighted DNS Record", err.Error())
+		return
+	}
+	flattenCurrent(&state, cur)
+	if state.Status.ValueString() == string(r53types.ChangeStatusPending) && state.ChangeID.ValueString() != "" {
+		if status, err := engine.Status(ctx, state.ChangeID.ValueString()); err == nil {
+			state.Status = types.StringValue(status)
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 func (r *weightedDNSRecordResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -384,7 +341,7 @@ func (r *weightedDNSRecordResource) Update(ctx context.Context, req resource.Upd
 	if engine == nil {
 		return
 	}
-	pair := pairOf(&plan)
+	pair := expandPair(&plan)
 	cur, err := engine.Read(ctx, pair.ZoneID, pair.Name, state.Heroku.SetIdentifier.ValueString(), state.AWS.SetIdentifier.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Error Updating Weighted DNS Record", "Reading the current records failed: "+err.Error())
@@ -396,78 +353,6 @@ func (r *weightedDNSRecordResource) Update(ctx context.Context, req resource.Upd
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
 	resp.Diagnostics.Append(inner...)
-}
-
-func (r *weightedDNSRecordResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state weightedDNSRecordModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	engine := r.engine("Error Reading Weighted DNS Record", &resp.Diagnostics)
-	if engine == nil {
-		return
-	}
-	pair := pairOf(&state)
-	cur, err := engine.Read(ctx, pair.ZoneID, pair.Name, pair.Heroku.SetIdentifier, pair.AWS.SetIdentifier)
-	var nsz *r53types.NoSuchHostedZone
-	if errors.As(err, &nsz) || (err == nil && cur.Heroku == nil && cur.AWS == nil) {
-		tflog.Warn(ctx, "Weighted DNS pair no longer exists; removing it from state", map[string]any{"id": pair.ID()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Error Reading Weighted DNS Record", err.Error())
-		return
-	}
-	applyCurrent(&state, cur)
-	if state.Status.ValueString() == string(r53types.ChangeStatusPending) && state.ChangeID.ValueString() != "" {
-		if status, err := engine.Status(ctx, state.ChangeID.ValueString()); err == nil {
-			state.Status = types.StringValue(status)
-		}
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// applyCurrent copies what Route 53 holds into the model, so drift shows
-// as an update. A missing record reads as null target and weight, which
-// the next apply writes again.
-func applyCurrent(m *weightedDNSRecordModel, cur dnscutover.Current) {
-	if m.Heroku == nil {
-		m.Heroku = &herokuSide{SetIdentifier: types.StringValue("heroku")}
-	}
-	if m.AWS == nil {
-		m.AWS = &awsSide{SetIdentifier: types.StringValue("aws")}
-	}
-	if h := cur.Heroku; h != nil {
-		m.Heroku.Target = types.StringValue(h.Target)
-		m.Heroku.Weight = types.Int64Value(h.Weight)
-		m.Heroku.HealthCheckID = optionalString(h.HealthCheckID)
-		m.TTL = types.Int64Value(h.TTL)
-	} else {
-		m.Heroku.Target, m.Heroku.Weight = types.StringNull(), types.Int64Null()
-	}
-	if a := cur.AWS; a != nil {
-		m.AWS.Weight = types.Int64Value(a.Weight)
-		m.AWS.HealthCheckID = optionalString(a.HealthCheckID)
-		if a.Alias != nil {
-			m.AWS.Target = types.StringNull()
-			m.AWS.Alias = &aliasModel{Name: types.StringValue(a.Alias.Name), ZoneID: types.StringValue(a.Alias.ZoneID),
-				EvaluateTargetHealth: types.BoolValue(a.Alias.EvaluateTargetHealth)}
-		} else {
-			m.AWS.Target = types.StringValue(a.Target)
-			m.AWS.Alias = nil
-			if cur.Heroku == nil {
-				m.TTL = types.Int64Value(a.TTL)
-			}
-		}
-	} else {
-		m.AWS.Target, m.AWS.Weight = types.StringNull(), types.Int64Null()
-	}
-	if !m.Heroku.Weight.IsNull() && !m.AWS.Weight.IsNull() {
-		h, a := dnscutover.TrafficPercent(m.Heroku.Weight.ValueInt64(), m.AWS.Weight.ValueInt64())
-		m.HerokuTrafficPercent, m.AWSTrafficPercent = types.Float64Value(h), types.Float64Value(a)
-	}
 }
 
 func (r *weightedDNSRecordResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -484,7 +369,7 @@ func (r *weightedDNSRecordResource) Delete(ctx context.Context, req resource.Del
 	if engine == nil {
 		return
 	}
-	pair := pairOf(&state)
+	pair := expandPair(&state)
 	cur, err := engine.Read(ctx, pair.ZoneID, pair.Name, pair.Heroku.SetIdentifier, pair.AWS.SetIdentifier)
 	var nsz *r53types.NoSuchHostedZone
 	if errors.As(err, &nsz) || (err == nil && cur.Heroku == nil && cur.AWS == nil) {
@@ -527,9 +412,122 @@ func (r *weightedDNSRecordResource) ImportState(ctx context.Context, req resourc
 		Heroku:   &herokuSide{SetIdentifier: types.StringValue("heroku")},
 		AWS:      &awsSide{SetIdentifier: types.StringValue("aws")},
 		ChangeID: types.StringNull(), Status: types.StringValue(string(r53types.ChangeStatusInsync)),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})},
+		Timeouts: nullTimeouts(),
 	}
 	m.ID = types.StringValue(dnscutover.Pair{ZoneID: zoneID, Name: name}.ID())
-	applyCurrent(&m, cur)
+	flattenCurrent(&m, cur)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// expandPair converts the model; unknown values come out empty.
+func expandPair(m *weightedDNSRecordModel) dnscutover.Pair {
+	p := dnscutover.Pair{ZoneID: m.ZoneID.ValueString(), Name: m.Name.ValueString(), TTL: m.TTL.ValueInt64()}
+	if m.Heroku != nil {
+		p.Heroku = dnscutover.Side{Target: m.Heroku.Target.ValueString(), Weight: m.Heroku.Weight.ValueInt64(),
+			SetIdentifier: m.Heroku.SetIdentifier.ValueString(), HealthCheckID: m.Heroku.HealthCheckID.ValueString()}
+	}
+	if m.AWS != nil {
+		p.AWS = dnscutover.Side{Target: m.AWS.Target.ValueString(), Weight: m.AWS.Weight.ValueInt64(),
+			SetIdentifier: m.AWS.SetIdentifier.ValueString(), HealthCheckID: m.AWS.HealthCheckID.ValueString()}
+		if a := m.AWS.Alias; a != nil && !a.Name.IsNull() {
+			p.AWS.Alias = &dnscutover.Alias{Name: a.Name.ValueString(), ZoneID: a.ZoneID.ValueString(), EvaluateTargetHealth: a.EvaluateTargetHealth.ValueBool()}
+		}
+	}
+	return p
+}
+
+// flattenCurrent copies what Route 53 holds into the model, so drift shows
+// as an update. A missing record reads as null target and weight, which
+// the next apply writes again.
+func flattenCurrent(m *weightedDNSRecordModel, cur dnscutover.Current) {
+	if m.Heroku == nil {
+		m.Heroku = &herokuSide{SetIdentifier: types.StringValue("heroku")}
+	}
+	if m.AWS == nil {
+		m.AWS = &awsSide{SetIdentifier: types.StringValue("aws")}
+	}
+	if h := cur.Heroku; h != nil {
+		m.Heroku.Target = types.StringValue(h.Target)
+		m.Heroku.Weight = types.Int64Value(h.Weight)
+		m.Heroku.HealthCheckID = optionalString(h.HealthCheckID)
+		m.TTL = types.Int64Value(h.TTL)
+	} else {
+		m.Heroku.Target, m.Heroku.Weight = types.StringNull(), types.Int64Null()
+	}
+	if a := cur.AWS; a != nil {
+		m.AWS.Weight = types.Int64Value(a.Weight)
+		m.AWS.HealthCheckID = optionalString(a.HealthCheckID)
+		if a.Alias != nil {
+			m.AWS.Target = types.StringNull()
+			m.AWS.Alias = &aliasModel{Name: types.StringValue(a.Alias.Name), ZoneID: types.StringValue(a.Alias.ZoneID),
+				EvaluateTargetHealth: types.BoolValue(a.Alias.EvaluateTargetHealth)}
+		} else {
+			m.AWS.Target = types.StringValue(a.Target)
+			m.AWS.Alias = nil
+			if cur.Heroku == nil {
+				m.TTL = types.Int64Value(a.TTL)
+			}
+		}
+	} else {
+		m.AWS.Target, m.AWS.Weight = types.StringNull(), types.Int64Null()
+	}
+	if !m.Heroku.Weight.IsNull() && !m.AWS.Weight.IsNull() {
+		h, a := dnscutover.TrafficPercent(m.Heroku.Weight.ValueInt64(), m.AWS.Weight.ValueInt64())
+		m.HerokuTrafficPercent, m.AWSTrafficPercent = types.Float64Value(h), types.Float64Value(a)
+	}
+}
+
+const defaultDNSTimeout = 30 * time.Minute
+
+func (r *weightedDNSRecordResource) engine(operation string, diags *diag.Diagnostics) *dnscutover.Engine {
+	clients := r.data.awsClients(diags, operation)
+	if clients == nil {
+		return nil
+	}
+	return &dnscutover.Engine{R53: clients.Route53, Logger: newLogger()}
+}
+
+// recordsChanged reports whether an update writes to Route 53.
+func recordsChanged(prior, plan *weightedDNSRecordModel) bool {
+	a, b := expandPair(prior), expandPair(plan)
+	same := func(x, y *dnscutover.Alias) bool {
+		return (x == nil && y == nil) || (x != nil && y != nil && *x == *y)
+	}
+	return a.TTL != b.TTL || a.Heroku != b.Heroku || a.AWS.Target != b.AWS.Target || a.AWS.Weight != b.AWS.Weight ||
+		a.AWS.SetIdentifier != b.AWS.SetIdentifier || a.AWS.HealthCheckID != b.AWS.HealthCheckID || !same(a.AWS.Alias, b.AWS.Alias) ||
+		plan.Heroku.Target.IsUnknown() || plan.AWS.Target.IsUnknown()
+}
+
+// submitAndWait sends a batch, records the change in m, and waits for
+// INSYNC when asked. On a wait that ends early, m still says what exists:
+// the change was accepted and is PENDING.
+func (r *weightedDNSRecordResource) submitAndWait(ctx context.Context, engine *dnscutover.Engine, m *weightedDNSRecordModel,
+	batch *r53types.ChangeBatch, operation string, diags *diag.Diagnostics) bool {
+	pair := expandPair(m)
+	changeID, err := engine.Submit(ctx, pair.ZoneID, batch)
+	if err != nil {
+		detail := fmt.Sprintf("Route 53 rejected the change to %s in zone %s: %s", pair.Name, pair.ZoneID, err)
+		if msgs := dnscutover.ErrorMessages(err); len(msgs) > 0 {
+			detail += "\n\nRoute 53 says:\n- " + strings.Join(msgs, "\n- ")
+			for _, m := range msgs {
+				if strings.Contains(m, "already exists") {
+					detail += "\n\nTo manage existing records, import them: terraform import <address> " + pair.ID()
+				}
+			}
+		}
+		diags.AddError(operation, detail+"\n\nNothing was changed: a change batch is all or nothing.")
+		return false
+	}
+	m.ChangeID, m.Status = types.StringValue(changeID), types.StringValue(string(r53types.ChangeStatusPending))
+	if !m.WaitForSync.ValueBool() {
+		return true
+	}
+	if err := engine.WaitInsync(ctx, changeID); err != nil {
+		diags.AddError(operation, fmt.Sprintf("Route 53 accepted change %s (both records of %s are written) but it did not "+
+			"reach INSYNC before the timeout: %s\n\nThe records are in place and Route 53 keeps propagating them. Raise the "+
+			"timeout (timeouts.create/update) or set wait_for_sync = false; the next refresh updates status.", changeID, pair.Name, err))
+		return false
+	}
+	m.Status = types.StringValue(string(r53types.ChangeStatusInsync))
+	return true
 }

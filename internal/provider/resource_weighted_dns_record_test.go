@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -28,121 +26,12 @@ const (
 	albTarget    = "acme-alb-123456.us-east-1.elb.amazonaws.com"
 )
 
-// dnsProviderBlock points the provider's Route 53 client at the sandbox.
-func dnsProviderBlock(herokuURL, awsURL string) string {
-	return fmt.Sprintf(`
-provider "heroku2aws" {
-  heroku_api_url = %q
-  heroku_api_key = %q
-  aws {
-    region = "us-east-1"
-    endpoints {
-      route53 = %q
-    }
-  }
-}
-`, herokuURL, testAPIKey, awsURL)
-}
-
-func pairConfig(zoneID string, heroku, aws int, extra string) string {
-	return fmt.Sprintf(`
-resource "heroku2aws_weighted_dns_record" "api" {
-  zone_id = %q
-  name    = "api.acme.com"
-  ttl     = 60
-  heroku {
-    target = %q
-    weight = %d
-  }
-  aws {
-    target = %q
-    weight = %d
-  }
-  %s
-}
-`, zoneID, herokuTarget, heroku, albTarget, aws, extra)
-}
-
-// expectPair checks, in the sandbox, that api.acme.com. holds exactly the
-// two weighted CNAMEs with these weights and TTL.
-func expectPair(srv *awsapi.Server, zoneID string, heroku, aws int64, ttl int64) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		var got []string
-		for _, rs := range srv.RecordSets(zoneID) {
-			if rs.Name != "api.acme.com." {
-				continue
-			}
-			w := int64(-1)
-			if rs.Weight != nil {
-				w = *rs.Weight
-			}
-			got = append(got, fmt.Sprintf("%s %s id=%s w=%d ttl=%d %s", rs.Name, rs.Type, rs.SetIdentifier, w, rs.TTL, strings.Join(rs.Records, ",")))
-		}
-		sort.Strings(got)
-		want := []string{
-			fmt.Sprintf("api.acme.com. CNAME id=aws w=%d ttl=%d %s", aws, ttl, albTarget),
-			fmt.Sprintf("api.acme.com. CNAME id=heroku w=%d ttl=%d %s", heroku, ttl, herokuTarget),
-		}
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
-			return fmt.Errorf("record sets:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
-		return nil
-	}
-}
-
 func expectNoPair(srv *awsapi.Server, zoneID string) func(*terraform.State) error {
 	return func(*terraform.State) error {
 		for _, rs := range srv.RecordSets(zoneID) {
 			if rs.Name == "api.acme.com." {
 				return fmt.Errorf("record %s %s (%s) still exists", rs.Name, rs.Type, rs.SetIdentifier)
 			}
-		}
-		return nil
-	}
-}
-
-// changeCounter counts ChangeResourceRecordSets calls that Route 53
-// accepted, to prove that each apply is one batch.
-type changeCounter struct {
-	srv     *awsapi.Server
-	mark    int
-	markLog int
-}
-
-// calls summarises the Route 53 calls since reset, by operation.
-func (c *changeCounter) calls() string {
-	byOp := map[string]int{}
-	total := 0
-	for _, r := range c.srv.Requests()[c.markLog:] {
-		if r.Service == "route53" {
-			byOp[r.Operation]++
-			total++
-		}
-	}
-	ops := make([]string, 0, len(byOp))
-	for op, n := range byOp {
-		ops = append(ops, fmt.Sprintf("%s=%d", op, n))
-	}
-	sort.Strings(ops)
-	return fmt.Sprintf("%d calls (%s)", total, strings.Join(ops, " "))
-}
-
-func (c *changeCounter) count() int {
-	n := 0
-	for _, r := range c.srv.Requests() {
-		if r.Operation == "ChangeResourceRecordSets" && r.Status == 200 {
-			n++
-		}
-	}
-	return n
-}
-
-func (c *changeCounter) reset() { c.mark, c.markLog = c.count(), len(c.srv.Requests()) }
-
-func (c *changeCounter) expect(n int) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		if got := c.count() - c.mark; got != n {
-			return fmt.Errorf("%d ChangeResourceRecordSets calls in this apply, want %d", got, n)
 		}
 		return nil
 	}

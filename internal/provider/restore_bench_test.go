@@ -3,12 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -176,26 +173,6 @@ func pgTool(c *pgtest.Cluster, name string, args ...string) error {
 	return nil
 }
 
-func download(url, file string) error {
-	resp, err := http.Get(url) //nolint:gosec // the sandbox's presigned URL
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("download: %s", resp.Status)
-	}
-	out, err := os.OpenFile(file, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, resp.Body); err != nil {
-		_ = out.Close()
-		return err
-	}
-	return out.Close()
-}
-
 // watchPeakRSS polls /proc for processes named name and returns a stop
 // function that reports the highest VmHWM (peak resident set) seen.
 func watchPeakRSS(name string) func() int64 {
@@ -234,28 +211,5 @@ func watchPeakRSS(name string) func() int64 {
 		mu.Lock()
 		defer mu.Unlock()
 		return peak
-	}
-}
-
-func median(ds []time.Duration) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := append([]time.Duration(nil), ds...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[len(s)/2]
-}
-
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
-}
-
-func must(tb testing.TB, err error) {
-	tb.Helper()
-	if err != nil {
-		tb.Fatal(err)
 	}
 }

@@ -52,8 +52,26 @@ func netrcLookup() (string, string, error) {
 	return pw, p, nil
 }
 
-// resolveSettings applies the fallbacks of DESIGN.md §3: configuration, then
-// environment, then ~/.netrc for the key, then the defaults.
+// resolveSettings applies the fallbacks the Heroku CLI and the official
+// Heroku provider use
+// (https://devcenter.heroku.com/articles/authentication,
+// https://registry.terraform.io/providers/heroku/heroku/latest/docs#authentication):
+//
+//   - the API key: heroku_api_key in the configuration, then the
+//     HEROKU_API_KEY environment variable, then the password of the
+//     `machine api.heroku.com` entry of ~/.netrc (or $NETRC), which
+//     `heroku login` writes;
+//   - the Platform API URL: heroku_api_url, then HEROKU_API_URL, then
+//     https://api.heroku.com;
+//   - the Data API URL: heroku_data_api_url, then HEROKU_DATA_API_URL, then
+//     https://api.data.heroku.com.
+//
+// The aws block is not resolved here (see expandAWSSettings): what it leaves
+// unset comes from the AWS SDK's default chain, that is the AWS_*
+// environment variables, then the shared config and credentials files
+// (AWS_PROFILE), then SSO, web identity and container or instance roles
+// (https://docs.aws.amazon.com/sdkref/latest/guide/settings-reference.html),
+// and otherwise from awsconfig's defaults.
 func resolveSettings(cfg providerModel, env func(string) string, netrcFn func() (string, string, error)) (settings, diag.Diagnostics) {
 	var s settings
 	var diags diag.Diagnostics
@@ -303,11 +321,11 @@ func (m *awsModel) unknownPaths() []string {
 	return out
 }
 
-// resolveAWSSettings converts a known aws block to awsconfig.Settings and
+// expandAWSSettings converts a known aws block to awsconfig.Settings and
 // validates them, reporting each problem on its attribute. Null values stay
 // zero: the SDK chain and awsconfig's defaults fill them in. Values are not
 // trimmed: a stray space is reported rather than guessed away.
-func resolveAWSSettings(m *awsModel) (awsconfig.Settings, diag.Diagnostics) {
+func expandAWSSettings(m *awsModel) (awsconfig.Settings, diag.Diagnostics) {
 	var s awsconfig.Settings
 	var diags diag.Diagnostics
 	if m == nil {

@@ -45,7 +45,7 @@ func nullAWSModel() *awsModel {
 func TestResolveAWSSettingsAbsentBlock(t *testing.T) {
 	t.Parallel()
 	for name, m := range map[string]*awsModel{"nil": nil, "all null": nullAWSModel(), "nil nested": {}} {
-		s, diags := resolveAWSSettings(m)
+		s, diags := expandAWSSettings(m)
 		if diags.HasError() || s != (awsconfig.Settings{}) {
 			t.Errorf("%s: an absent block means the SDK chain and defaults, got %+v %v", name, s, diags)
 		}
@@ -71,7 +71,7 @@ func TestResolveAWSSettingsFullBlock(t *testing.T) {
 	m.Endpoints.Logs = types.StringValue("http://127.0.0.1:8770")
 	m.Endpoints.STS = types.StringValue("http://127.0.0.1:8771")
 
-	s, diags := resolveAWSSettings(m)
+	s, diags := expandAWSSettings(m)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -127,7 +127,7 @@ func TestResolveAWSSettingsDiagnostics(t *testing.T) {
 			t.Parallel()
 			m := nullAWSModel()
 			tc.edit(m)
-			_, diags := resolveAWSSettings(m)
+			_, diags := expandAWSSettings(m)
 			if diags.ErrorsCount() != 1 {
 				t.Fatalf("want one error, got %v", diags)
 			}

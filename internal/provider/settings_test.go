@@ -1,14 +1,20 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -123,5 +129,44 @@ func TestAccProvider_missingKey(t *testing.T) {
 	})
 	if n := len(sandbox.Requests()); n != 0 {
 		t.Fatalf("no request should be sent without a key, sandbox saw %d", n)
+	}
+}
+
+// TestUnknownSettingsSorted configures the provider with every Heroku
+// setting unknown: the "Unknown Provider Setting" errors come in the
+// attributes' sorted order, every time (they once followed map order).
+func TestUnknownSettingsSorted(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := &heroku2awsProvider{version: "test"}
+	var schemaResp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
+	objType, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the provider schema is not an object")
+	}
+	values := map[string]tftypes.Value{}
+	for name, typ := range objType.AttributeTypes {
+		values[name] = tftypes.NewValue(typ, nil)
+	}
+	want := []string{"heroku_api_key", "heroku_api_url", "heroku_data_api_url"}
+	for _, name := range want {
+		values[name] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	}
+	config := tfsdk.Config{Raw: tftypes.NewValue(objType, values), Schema: schemaResp.Schema}
+	for range 20 {
+		var resp provider.ConfigureResponse
+		p.Configure(ctx, provider.ConfigureRequest{Config: config}, &resp)
+		var got []string
+		for _, d := range resp.Diagnostics {
+			withPath, ok := d.(diag.DiagnosticWithPath)
+			if !ok || d.Summary() != "Unknown Provider Setting" {
+				t.Fatalf("unexpected diagnostic %q: %s", d.Summary(), d.Detail())
+			}
+			got = append(got, withPath.Path().String())
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("Unknown Provider Setting errors at %v, want %v", got, want)
+		}
 	}
 }

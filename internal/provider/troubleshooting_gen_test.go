@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // The Troubleshooting guide is generated from the bad-input catalogue
@@ -113,9 +115,9 @@ func TestTroubleshootingPage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v; run go test ./internal/provider -run TestTroubleshootingPage -update-troubleshooting", err)
 	}
-	if string(want) != got {
-		t.Errorf("%s is out of date with the bad-input catalogue; run "+
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s is out of date with the bad-input catalogue (-committed +rendered):\n%s\nrun "+
 			"go test ./internal/provider -run TestTroubleshootingPage -update-troubleshooting, then make docs",
-			troubleshootingTemplate)
+			troubleshootingTemplate, diff)
 	}
 }

@@ -16,7 +16,8 @@ import (
 
 	goversion "github.com/hashicorp/go-version"
 
-	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/acctest"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/leakscan"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/herokuapi"
 )
 
 // This file runs the real Terraform CLI against a provider binary built
@@ -31,27 +32,6 @@ var (
 	buildErr    error
 	buildOutput []byte
 )
-
-func TestMain(m *testing.M) {
-	// Every in-process provider reaches the AWS sandboxes with the same
-	// static credentials, and never looks for real ones. Set once, before any
-	// test runs, so that parallel tests share them safely.
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": sandboxAWSKey, "AWS_SECRET_ACCESS_KEY": "sandbox-secret", "AWS_REGION": "us-east-1",
-		"AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "", "AWS_SESSION_TOKEN": "", "AWS_ENDPOINT_URL": "",
-	} {
-		if v == "" {
-			_ = os.Unsetenv(k)
-		} else {
-			_ = os.Setenv(k, v)
-		}
-	}
-	code := m.Run()
-	if buildDir != "" {
-		_ = os.RemoveAll(buildDir)
-	}
-	os.Exit(code)
-}
 
 // providerBinary builds the provider once per test binary.
 func providerBinary(t testing.TB) string {
@@ -89,8 +69,8 @@ type cliWorkspace struct {
 	tmp string
 
 	// scan, when set (scanLeaks), checks every step for canaries.
-	scan         *acctest.Scanner
-	argv         *acctest.ArgvWatcher
+	scan         *leakscan.Scanner
+	argv         *leakscan.ArgvWatcher
 	stateMayHold bool
 }
 
@@ -139,7 +119,7 @@ func newCLIWorkspace(t testing.TB, config string, env map[string]string) *cliWor
 // temporary directory and, unless stateMayHold (the configuration chose to
 // store values), the state must hold none of s's canaries; and no process
 // on the machine may have one in its argv while the workspace lives.
-func (w *cliWorkspace) scanLeaks(s *acctest.Scanner, stateMayHold bool) {
+func (w *cliWorkspace) scanLeaks(s *leakscan.Scanner, stateMayHold bool) {
 	w.scan, w.stateMayHold = s, stateMayHold
 	w.argv = s.WatchArgv(20 * time.Millisecond)
 	w.t.Cleanup(func() {
@@ -228,4 +208,20 @@ func terraformAtLeast(t *testing.T, v string) bool {
 		t.Fatal(err)
 	}
 	return have.GreaterThanOrEqual(goversion.Must(goversion.NewVersion(v)))
+}
+
+// fixtureScanner is a leak scanner for every config var value of a
+// fixture long enough to be told apart (12 bytes or more), plus the API
+// key: for the tests that move a fixture's config vars through write-only
+// paths.
+func fixtureScanner(f *herokuapi.Fixture) *leakscan.Scanner {
+	cs := []leakscan.Canary{{Label: "the Heroku API key", Value: testAPIKey}}
+	for _, app := range f.Apps {
+		for name, v := range app.ConfigVars {
+			if v != nil && len(*v) >= 12 {
+				cs = append(cs, leakscan.Canary{Label: app.Name + " " + name, Value: *v})
+			}
+		}
+	}
+	return leakscan.Must(cs...)
 }

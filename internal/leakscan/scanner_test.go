@@ -1,4 +1,4 @@
-package acctest
+package leakscan
 
 import (
 	"encoding/base64"

@@ -1,4 +1,4 @@
-// Package acctest holds the leak scanner that acceptance tests run after
+// Package leakscan holds the leak scanner that acceptance tests run after
 // every Terraform step: a test plants canary secrets (config var values,
 // passwords, URLs, the API key), and the scanner asserts that none of
 // them shows up where a secret must never be: the CLI's output and
@@ -9,7 +9,7 @@
 // It does not import the framework or the testing package's globals: a
 // failure is an error that names the place and the canary's label, never
 // the secret itself.
-package acctest
+package leakscan
 
 import (
 	"bytes"
