@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -95,4 +96,26 @@ func decodeStrict(t testing.TB, data []byte, v any) {
 	if err := dec.Decode(v); err != nil {
 		t.Fatalf("decoding into %T: %v\n%s", v, err, data)
 	}
+}
+
+// patch sends an authorized PATCH with a JSON body.
+func patch(t testing.TB, base, path, body string) response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPatch, base+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "application/vnd.heroku+json; version=3")
+	req.Header.Set("Authorization", "Bearer "+testKey)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("PATCH %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("PATCH %s: reading body: %v", path, err)
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: data}
 }
