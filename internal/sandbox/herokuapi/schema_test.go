@@ -366,15 +366,22 @@ func TestGeneratedAppsMatchPlatformSchema(t *testing.T) {
 		for _, path := range []string{"/apps/" + name, "/apps/" + name + "/formation", "/apps/" + name + "/addons",
 			"/apps/" + name + "/addon-attachments", "/apps/" + name + "/domains", "/apps/" + name + "/releases",
 			"/apps/" + name + "/config-vars"} {
-			r := get(t, base, path)
-			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(r.body))
-			if err != nil || r.status != 200 {
-				t.Fatalf("GET %s: %d %v", path, r.status, err)
-			}
-			if err := matchLink(t, links, path).target.Validate(inst); err != nil {
-				t.Errorf("GET %s: %v", path, err)
-			}
+			validateGET(t, links, base, path)
 		}
+	}
+}
+
+// validateGET checks the answer of an authorized GET against its link's
+// target schema.
+func validateGET(t *testing.T, links []schemaLink, base, path string) {
+	t.Helper()
+	r := get(t, base, path)
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(r.body))
+	if err != nil || r.status != 200 {
+		t.Fatalf("GET %s: %d %v", path, r.status, err)
+	}
+	if err := matchLink(t, links, path).target.Validate(inst); err != nil {
+		t.Errorf("GET %s: %v", path, err)
 	}
 }
 
