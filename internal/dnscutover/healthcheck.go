@@ -105,9 +105,9 @@ func (e *Engine) CreateHealthCheck(ctx context.Context, callerRef string, h Heal
 			CallerReference: aws.String(callerRef),
 			HealthCheckConfig: &types.HealthCheckConfig{
 				Type: types.HealthCheckType(h.Type), FullyQualifiedDomainName: aws.String(h.FQDN),
-				ResourcePath: aws.String(h.Path), Port: aws.Int32(int32(h.port())), //nolint:gosec // validated 1..65535
-				RequestInterval:  aws.Int32(int32(h.RequestInterval)),  //nolint:gosec // validated 10|30
-				FailureThreshold: aws.Int32(int32(h.FailureThreshold)), //nolint:gosec // validated 1..10
+				ResourcePath: aws.String(h.Path), Port: aws.Int32(int32(h.port())), // validated 1..65535
+				RequestInterval:  aws.Int32(int32(h.RequestInterval)),  // validated 10|30
+				FailureThreshold: aws.Int32(int32(h.FailureThreshold)), // validated 1..10
 				EnableSNI:        aws.Bool(h.EnableSNI),
 			},
 		})
@@ -142,8 +142,8 @@ func (e *Engine) UpdateHealthCheck(ctx context.Context, id string, h HealthCheck
 			_, err := e.R53.UpdateHealthCheck(ctx, &route53.UpdateHealthCheckInput{
 				HealthCheckId: aws.String(id), HealthCheckVersion: aws.Int64(version),
 				FullyQualifiedDomainName: aws.String(h.FQDN), ResourcePath: aws.String(h.Path),
-				Port:             aws.Int32(int32(h.port())),           //nolint:gosec // validated 1..65535
-				FailureThreshold: aws.Int32(int32(h.FailureThreshold)), //nolint:gosec // validated 1..10
+				Port:             aws.Int32(int32(h.port())),           // validated 1..65535
+				FailureThreshold: aws.Int32(int32(h.FailureThreshold)), // validated 1..10
 				EnableSNI:        aws.Bool(h.EnableSNI),
 			})
 			return err

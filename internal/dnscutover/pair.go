@@ -1,7 +1,10 @@
 // Package dnscutover owns a weighted Route 53 record pair that moves
 // traffic from a Heroku app to AWS: validation, Route 53's traffic rule,
 // change batches that change both records at once, and waiting for
-// INSYNC. It does not import terraform-plugin-framework.
+// INSYNC (pair.go, engine.go); the health gate that probes the AWS side
+// before its weight rises and the watch after (gate.go, probe.go,
+// shift.go); and the Route 53 health checks a side may own
+// (healthcheck.go). It does not import terraform-plugin-framework.
 package dnscutover
 
 import (

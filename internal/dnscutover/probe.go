@@ -207,7 +207,7 @@ func probeClient(host, addr string, g Gate) (*http.Client, func()) {
 		},
 		TLSClientConfig: &tls.Config{
 			ServerName: host, MinVersion: tls.VersionTLS12,
-			InsecureSkipVerify: g.InsecureSkipVerify, //nolint:gosec // the user's choice, for a self-signed target
+			InsecureSkipVerify: g.InsecureSkipVerify, // the user's choice, for a self-signed target
 		},
 		DisableKeepAlives:     true,
 		TLSHandshakeTimeout:   g.Timeout,

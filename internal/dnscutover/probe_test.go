@@ -67,6 +67,16 @@ func (tg *target) addr() string { return tg.srv.Listener.Addr().String() }
 
 func always(code int) func(int64) int { return func(int64) int { return code } }
 
+// badAfter answers 200 to the first k requests and 503 from then on.
+func badAfter(k int64) func(int64) int {
+	return func(n int64) int {
+		if n > k {
+			return 503
+		}
+		return 200
+	}
+}
+
 // fastGate is a gate on tg with real time kept small.
 func fastGate(tg *target, scheme string) Gate {
 	g := DefaultGate("/health?token=s3cr3t")
@@ -298,12 +308,7 @@ func (tg *target) seen(host string) (hosts, snis int) {
 // duration. Real time, kept small: 40 requests over 800ms.
 func TestProbeStopsOnceCertain(t *testing.T) {
 	t.Parallel()
-	tg := newTarget(t, false, func(n int64) int {
-		if n > 10 {
-			return 503
-		}
-		return 200
-	}, nil)
+	tg := newTarget(t, false, badAfter(10), nil)
 	g := fastGate(tg, "http")
 	e := &Engine{}
 	start := time.Now()

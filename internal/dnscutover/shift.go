@@ -31,7 +31,13 @@ type ShiftResult struct {
 // a rollback, is never held back. A refusing gate submits nothing and
 // returns a *GateError. A failing watch submits one change batch back to
 // `from`, waits for INSYNC and returns a *WatchError: Route 53 then holds
-// `from` (unless WatchError.Reverted is false).
+// `from` (unless WatchError.Reverted is false). A watch cut short by ctx
+// (a timeout, Ctrl-C) returns ctx's error without reverting: Route 53 then
+// holds `to`, INSYNC.
+//
+// A gated shift costs Route 53 one ListResourceRecordSets, one
+// ChangeResourceRecordSets and the GetChange polls of the INSYNC wait; a
+// revert adds one ChangeResourceRecordSets and its polls.
 func (e *Engine) Shift(ctx context.Context, from, to Pair, gate *Gate, watch *Watch) (ShiftResult, error) {
 	var res ShiftResult
 	raises := to.AWS.Weight > from.AWS.Weight

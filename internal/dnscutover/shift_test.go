@@ -138,12 +138,7 @@ func TestShiftWatchReverts(t *testing.T) {
 	clk := clock.NewFake()
 	srv, e, p := sandboxEngine(t, clk)
 	// The gate's 20 requests pass; from the watch's 5th request on, 503.
-	tg := newTarget(t, false, func(n int64) int {
-		if n > 24 {
-			return 503
-		}
-		return 200
-	}, nil)
+	tg := newTarget(t, false, badAfter(24), nil)
 	g := fastGate(tg, "http")
 	res, err := e.Shift(context.Background(), p, withWeights(p, 0, 100), &g, &Watch{Duration: time.Minute, Requests: 20})
 	var werr *WatchError
@@ -172,14 +167,8 @@ func TestShiftWatchReverts(t *testing.T) {
 func TestShiftWatchRevertFails(t *testing.T) {
 	t.Parallel()
 	srv, e, p := sandboxEngine(t, clock.NewFake())
-	tg := newTarget(t, false, func(n int64) int {
-		if n > 20 {
-			return 503
-		}
-		return 200
-	}, nil)
+	tg := newTarget(t, false, badAfter(20), nil)
 	g := fastGate(tg, "http")
-	g.Requests = 20
 	srv.FailWrite(2, "AccessDenied", 403, false) // the revert, after the shift's batch
 	_, err := e.Shift(context.Background(), p, withWeights(p, 0, 100), &g, &Watch{Duration: time.Minute, Requests: 5})
 	var werr *WatchError
