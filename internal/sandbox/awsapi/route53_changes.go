@@ -234,6 +234,14 @@ func (s *Server) applyChangeBatch(zoneID, comment string, changes []r53ChangeIn)
 	if st.priorCheck.Load() && now.Before(z.insyncAt) {
 		return nil, clientError("PriorRequestNotComplete", msgR53PriorRequest)
 	}
+	// A record set must name a health check that exists
+	// (https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html
+	// lists NoSuchHealthCheck among its errors).
+	for _, c := range changes {
+		if id := c.set.healthCheckID; c.action != "DELETE" && id != "" && st.checks[id] == nil {
+			return nil, errNoSuchHealthCheck()
+		}
+	}
 	work := maps.Clone(z.sets)
 	var msgs []string
 	for _, c := range changes {

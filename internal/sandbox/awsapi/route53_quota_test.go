@@ -315,7 +315,7 @@ func TestRoute53Protocol(t *testing.T) {
 		{"incomplete", http.MethodGet, get, "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/route53/aws4_request", "IncompleteSignature", 400},
 		{"wrong service", http.MethodGet, get, sigV4("ssm"), "SignatureDoesNotMatch", 403},
 		{"wrong region", http.MethodGet, get, strings.Replace(sigV4("route53"), "us-east-1", "eu-west-1", 1), "SignatureDoesNotMatch", 403},
-		{"unknown path", http.MethodGet, url + "/2013-04-01/healthcheck", sigV4("route53"), "UnknownOperationException", 404},
+		{"unknown path", http.MethodGet, url + "/2013-04-01/healthcheckcount", sigV4("route53"), "UnknownOperationException", 404},
 		{"unknown method", http.MethodPut, get, sigV4("route53"), "UnknownOperationException", 404},
 		{"long ID", http.MethodGet, get + strings.Repeat("X", 30), sigV4("route53"), "InvalidInput", 400},
 		{"bad maxitems", http.MethodGet, get + "/rrset?maxitems=0", sigV4("route53"), "InvalidInput", 400},
@@ -353,7 +353,7 @@ func TestRoute53Protocol(t *testing.T) {
 	wantCode(t, err, "MissingAuthenticationToken")
 
 	// Operations the sandbox does not implement.
-	_, err = r53Client(t, url, false).ListHealthChecks(ctx, &route53.ListHealthChecksInput{})
+	_, err = r53Client(t, url, false).GetHealthCheckCount(ctx, &route53.GetHealthCheckCountInput{})
 	wantCode(t, err, "UnknownOperationException")
 	// JSON services are unaffected.
 	if r := rawCall(t, url, "", sigV4("ssm"), "{}"); r.status != 400 || r.body["__type"] != "UnknownOperationException" {

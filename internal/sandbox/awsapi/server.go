@@ -118,6 +118,14 @@ type Options struct {
 	// <RequestId> only), which the SDKs decode with a customization,
 	// instead of the <ErrorResponse> Route 53 answers today.
 	Route53LegacyInvalidChangeBatch bool
+	// Route53RefuseHealthCheckInUse makes DeleteHealthCheck answer
+	// HealthCheckInUse while a record set names the check, as Route 53
+	// once did; Route 53 deletes it today. See also
+	// Server.SetRefuseHealthCheckInUse.
+	Route53RefuseHealthCheckInUse bool
+	// Route53AnswerSeed seeds TestDNSAnswer's weighted random picks; 0
+	// takes a random seed.
+	Route53AnswerSeed uint64
 
 	// ECSTPS and LogsTPS are the rates shared by every ECS and every
 	// CloudWatch Logs call (DefaultECSTPS, DefaultLogsTPS).
