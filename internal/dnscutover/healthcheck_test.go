@@ -144,3 +144,72 @@ func TestDeleteHealthCheckStaysInUse(t *testing.T) {
 		t.Error("an invalid check was created")
 	}
 }
+
+// Against the Route 53 sandbox: an owned check on each side is attached
+// by a shift, Route 53 answers from the healthy side, the check is
+// updated in place, its delete waits while a record still names it (the
+// sandbox refusing in-use deletes as Route 53 once did), and the same
+// caller reference creates once.
+func TestHealthChecksOnTheSandbox(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clk := clock.NewFake()
+	srv, e, p := sandboxEngine(t, clk)
+	herokuCheck := HealthCheck{Type: "HTTPS", FQDN: p.Heroku.Target, Path: "/", RequestInterval: 30, FailureThreshold: 3, EnableSNI: true}
+	hID, err := e.CreateHealthCheck(ctx, "pair-heroku", herokuCheck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.CreateHealthCheck(ctx, "pair-heroku", herokuCheck)
+	if err != nil || again != hID {
+		t.Fatalf("the same caller reference: %q %v, want %q", again, err, hID)
+	}
+	awsSide := awsCheck
+	awsSide.FQDN = p.AWS.Target
+	aID, err := e.CreateHealthCheck(ctx, "pair-aws", awsSide)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := e.ReadHealthCheck(ctx, aID); err != nil || !ok || got.Path != "/health" || got.Port != 443 || got.RequestInterval != 30 {
+		t.Fatalf("read: %+v %v %v", got, ok, err)
+	}
+	to := withWeights(p, 0, 100)
+	to.Heroku.HealthCheckID, to.AWS.HealthCheckID = hID, aID
+	if _, err := e.Shift(ctx, p, to, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The AWS side goes unhealthy: Route 53 answers from Heroku's weight 0.
+	if err := srv.SetHealthCheckStatus(aID, false); err != nil {
+		t.Fatal(err)
+	}
+	el, err := srv.EligibleRecords(p.ZoneID, p.Name, RecordType)
+	if err != nil || len(el) != 1 || el[0].SetIdentifier != "heroku" {
+		t.Fatalf("eligible %+v %v, want Heroku alone", el, err)
+	}
+	awsSide.Path, awsSide.FailureThreshold = "/ready", 2
+	if err := e.UpdateHealthCheck(ctx, aID, awsSide); err != nil {
+		t.Fatal(err)
+	}
+	for _, hc := range srv.HealthChecks() {
+		if hc.ID == aID && (hc.ResourcePath != "/ready" || hc.FailureThreshold != 2 || hc.Version != 2 || hc.References != 1) {
+			t.Errorf("after update: %+v", hc)
+		}
+	}
+	srv.SetRefuseHealthCheckInUse(true)
+	if err := e.DeleteHealthCheck(ctx, aID); err == nil {
+		t.Fatal("deleted a check a record still names")
+	}
+	// Records first, then the checks.
+	detached := withWeights(p, 0, 100)
+	if _, err := e.Shift(ctx, to, detached, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{aID, hID, aID} {
+		if err := e.DeleteHealthCheck(ctx, id); err != nil {
+			t.Fatalf("delete %s: %v", id, err)
+		}
+	}
+	if n := len(srv.HealthChecks()); n != 0 {
+		t.Errorf("%d checks left", n)
+	}
+}
