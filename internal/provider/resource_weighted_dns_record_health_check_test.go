@@ -95,7 +95,10 @@ resource "heroku2aws_weighted_dns_record" "api" {
 				Config: cfg(100, 0, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					sandboxCheck(expectOwnedChecks(srv, zoneID, 30, 3, ids)),
-					sandboxCheck(func(*terraform.State) error { first = map[string]string{"aws": ids["aws"], "heroku": ids["heroku"]}; return nil }),
+					sandboxCheck(func(*terraform.State) error {
+						first = map[string]string{"aws": ids["aws"], "heroku": ids["heroku"]}
+						return nil
+					}),
 				},
 			},
 			{
