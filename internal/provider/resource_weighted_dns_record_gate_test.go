@@ -35,8 +35,10 @@ type gateTarget struct {
 	// requests since the last setMode.
 	badAfter atomic.Int64
 	served   atomic.Int64
-	mu       sync.Mutex
-	hosts    map[string]int
+	// onBad, when set, runs once as the target turns bad by badAfter.
+	onBad atomic.Pointer[func()]
+	mu    sync.Mutex
+	hosts map[string]int
 }
 
 func startGateTarget(t *testing.T, tls bool) *gateTarget {
@@ -50,6 +52,9 @@ func startGateTarget(t *testing.T, tls bool) *gateTarget {
 		mode := g.mode.Load().(string)
 		if after := g.badAfter.Load(); after > 0 && n > after {
 			mode = "down"
+			if f := g.onBad.Load(); n == after+1 && f != nil {
+				(*f)()
+			}
 		}
 		switch mode {
 		case "share":
