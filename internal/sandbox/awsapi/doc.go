@@ -238,13 +238,57 @@
 //     has passed since the submission by Options.Clock, then INSYNC; the
 //     answer that submits a change always says PENDING, as Route 53's does.
 //     Unknown IDs are NoSuchChange (404).
+//   - Health checks (POST/GET healthcheck, GET/POST/DELETE healthcheck/ID,
+//     GET healthcheck/ID/status): CreateHealthCheck (201, Location, an ID
+//     shaped like a UUID, version 1; defaults Port 80/443, RequestInterval
+//     30, FailureThreshold 3, EnableSNI for HTTPS), GetHealthCheck,
+//     UpdateHealthCheck (HealthCheckVersion must match, else
+//     HealthCheckVersionMismatch 409; ResetElements; RequestInterval and
+//     Type are not members of an update, so they stay as created; the
+//     version grows by one), DeleteHealthCheck, GetHealthCheckStatus (one
+//     observation per checker region, "Success: HTTP Status Code 200, OK"
+//     or "Failure: HTTP Status Code 503, Service Unavailable") and
+//     ListHealthChecks (creation order, marker, maxitems 100 by default,
+//     1000 at most). Types HTTP, HTTPS, the _STR_MATCH types, TCP,
+//     CALCULATED (healthy when HealthThreshold children are) and
+//     CLOUDWATCH_METRIC; RECOVERY_CONTROL is InvalidInput. Model violations
+//     are InvalidInput in the validator's words (RequestInterval 10-30,
+//     FailureThreshold 1-10, Port 1-65535, ...); rules beyond the model
+//     (RequestInterval 10 or 30, an endpoint needs IPAddress or
+//     FullyQualifiedDomainName, TCP needs Port, ...) are InvalidInput
+//     "Invalid parameter : ..." in the sandbox's words. A CallerReference
+//     serves once: the same settings return the existing check, other
+//     settings or a deleted check are HealthCheckAlreadyExists (409). More
+//     than MaxHealthChecks is TooManyHealthChecks; an unknown ID is
+//     NoSuchHealthCheck (404). The sandbox probes nothing: a check is
+//     healthy until SetHealthCheckStatus says otherwise; Disabled counts
+//     as healthy and Inverted turns the status over. DeleteHealthCheck
+//     succeeds while record sets name the check, as Route 53 does today;
+//     Options.Route53RefuseHealthCheckInUse (SetRefuseHealthCheckInUse)
+//     answers HealthCheckInUse (400) instead, as it once did.
+//     ChangeResourceRecordSets refuses a CREATE or UPSERT naming a missing
+//     health check with NoSuchHealthCheck (404), changing nothing.
+//   - TestDNSAnswer (GET testdnsanswer?hostedzoneid=&recordname=&recordtype=):
+//     what a Route 53 name server answers, by the rules of
+//     https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html:
+//     unhealthy records are left out (a record without a health check is
+//     healthy; one naming a deleted check is not); when every record is
+//     unhealthy all count as healthy; weighted records of non-zero weight
+//     come first, picked by weight, and those of weight 0 only when all of
+//     them are unhealthy; when every weight is 0 the pick is even. The
+//     picks are random, repeatable with Options.Route53AnswerSeed; a single
+//     eligible record always answers. Failover answers with the primary
+//     unless only the secondary is healthy; simple and multivalue answer
+//     routing return every eligible value. NXDOMAIN for a name without
+//     records; missing parameters are InvalidInput, an unknown zone
+//     NoSuchHostedZone. EligibleRecords returns the records of a name and
+//     type that Route 53 would choose among, with their weights and shares.
 //
 // Names are normalised: surrounding spaces trimmed, \DDD escapes decoded,
 // letters lowercased, the trailing dot added; answers escape characters
 // other than a-z, 0-9, "-", "_" and "." ("*.acme.com" lists as
 // "\052.acme.com."). Routing policies weighted, latency (Region), failover,
-// geolocation and multivalue answer are stored and listed; health check IDs
-// are stored unchecked; traffic policy instances, GeoProximityLocation and
+// geolocation and multivalue answer are stored and listed; traffic policy instances, GeoProximityLocation and
 // CidrRoutingConfig are InvalidInput.
 //
 // With Options.Route53PriorRequestNotComplete (SetPriorRequestNotComplete),
@@ -269,7 +313,7 @@
 //	QuotaSecretsWrite 50/s  CreateSecret, PutSecretValue, UpdateSecret, DeleteSecret, RestoreSecret, TagResource, UntagResource
 //	QuotaSecretsRead  10000/s  GetSecretValue, DescribeSecret
 //	QuotaSecretsList 100/s  ListSecrets
-//	QuotaRoute53       5/s  every Route 53 call
+//	QuotaRoute53       5/s  every Route 53 call, health checks and TestDNSAnswer included
 //
 // A bucket holds one second of tokens unless its Burst option says
 // otherwise; a negative TPS turns the quota off.
@@ -293,13 +337,16 @@
 //   - ClearFaults cancels them all.
 //
 // Route 53's writes (CreateHostedZone, ChangeResourceRecordSets,
-// DeleteHostedZone) count for FailWrite; their name is the hosted zone ID.
+// DeleteHostedZone, CreateHealthCheck, UpdateHealthCheck,
+// DeleteHealthCheck) count for FailWrite; their name is the hosted zone
+// ID, or the health check ID.
 //
 // Requests returns the request log (service, operation, parameter name,
 // SecretId, hosted zone or change ID, status, error code, SDK attempt
 // number, time) and never a value. Parameter, ParameterInfo,
 // ParameterNames, Secret, SecretNames, HostedZone, HostedZoneIDs,
-// RecordSets and ChangeStatus show the state without an SDK; CreateZone
+// RecordSets, ChangeStatus, HealthChecks and EligibleRecords show the
+// state without an SDK; CreateZone
 // creates a hosted zone without one.
 //
 // # Use in tests

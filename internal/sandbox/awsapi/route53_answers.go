@@ -182,8 +182,8 @@ func (st *r53Store) pick(records []EligibleRecord) EligibleRecord {
 // --- TestDNSAnswer ---
 
 // r53TestDNSAnswer answers as a Route 53 name server would: the values of
-// one record picked among the eligible ones of a weighted or failover
-// group (all eligible values for the other policies), NOERROR with no
+// one record picked by share among the eligible ones (every eligible
+// value for simple and multivalue answer routing), NOERROR with no
 // data when the name exists with other types only, NXDOMAIN when it does
 // not exist. The resolver and EDNS0 client subnet parameters are
 // accepted and ignored.

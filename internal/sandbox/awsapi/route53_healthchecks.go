@@ -301,9 +301,11 @@ func (st *r53Store) checkHealthCheckRules(c *hcConfig) *awsError {
 	case c.typ == "CLOUDWATCH_METRIC" && c.alarm == nil:
 		return bad("A CLOUDWATCH_METRIC health check needs an AlarmIdentifier.")
 	}
+	// CreateHealthCheck models no NoSuchHealthCheck: a missing child is
+	// InvalidInput.
 	for _, id := range c.children {
 		if st.checks[id] == nil {
-			return errNoSuchHealthCheck()
+			return bad("The child health check " + id + " does not exist.")
 		}
 	}
 	return nil
