@@ -13,7 +13,13 @@
 #    config vars to SSM (write-only), the database copied and verified, a
 #    weighted DNS pair per domain at Heroku 100 / AWS 0; a second plan is
 #    empty and the state holds no secret;
-# 5. shifts DNS to 10 %, then 100 %;
+# 5. runs the cutover window as phases of the same migration, each one
+#    apply: cutover (freeze Heroku, final copy verified, DNS to AWS 100),
+#    a rollback drill (Heroku unfrozen with its exact quantities, DNS back
+#    to Heroku 100), then cutover again; it prints the window's length
+#    phase by phase (freeze, final copy, verify, DNS) from the apply's
+#    machine-readable UI (terraform apply -json), the restore job's
+#    started_at/finished_at and the provider's log;
 # 6. prints a summary, and removes everything on exit.
 #
 # target/ is generated and checked with `terraform fmt`, not applied: the
@@ -133,14 +139,96 @@ if [ -n "$secret" ] && grep -qF "$secret" "$mig/terraform.tfstate"; then
 fi
 echo "SECRET_KEY_BASE's value appears nowhere in terraform.tfstate."
 
-step "DNS cutover: 10 %, then 100 % to AWS"
-for weight in 10 100; do
-  if ! terraform -chdir="$mig" apply -auto-approve -input=false -no-color -var "aws_weight=$weight" >"$work/cutover.out" 2>&1; then
-    cat "$work/cutover.out" >&2
-    fail "the cutover step to aws_weight=$weight failed"
+# epoch seconds (with fractions) of an RFC 3339 time.
+epoch() { date -u -d "$1" +%s.%N; }
+# secs A B: B - A in seconds, one decimal.
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+# ui_time FILE TYPE PATTERN first|last: the @timestamp of the first or
+# last message of TYPE (apply_start, apply_complete) whose resource
+# address matches PATTERN, in the JSON UI of an apply.
+ui_time() {
+  local sel=first
+  [ "$4" = last ] && sel=last
+  jq -r --arg type "$2" --arg re "$3" \
+    'select(.type == $type and (.hook.resource.addr // "" | test($re))) | .["@timestamp"]' "$1" |
+    sort | { if [ "$sel" = first ]; then sed -n 1p; else tail -n 1; fi; }
+}
+
+# apply_phase PHASE: one terraform apply of the migration in PHASE, timed,
+# with the JSON UI in $work/PHASE.json and the provider's log in
+# $work/PHASE.log. The demo's drain wait is 3 s instead of 30 s.
+apply_phase() {
+  local phase=$1 t0 t1
+  t0=$(date -u +%s.%N)
+  if ! TF_LOG_PROVIDER=info TF_LOG_PATH="$work/$phase.log" terraform -chdir="$mig" apply -auto-approve -input=false -json \
+    -var "phase=${phase%-*}" -var freeze_drain_wait=3s >"$work/$phase.json" 2>&1; then
+    jq -r 'select(.["@level"] == "error") | .diagnostic | "\(.summary): \(.detail)"' "$work/$phase.json" >&2 || cat "$work/$phase.json" >&2
+    fail "terraform apply with phase=${phase%-*} failed"
   fi
-  echo "aws_weight=$weight applied"
-done
+  t1=$(date -u +%s.%N)
+  apply_seconds=$(secs "$t0" "$t1")
+  apply_started=$t0
+}
+
+# window PHASE: the cutover window of an apply, step by step.
+window() {
+  local ui="$work/$1.json" log="$work/$1.log"
+  local f0 f1 c0 v0 c1 d0 d1
+  f0=$(epoch "$(ui_time "$ui" apply_start 'heroku2aws_app_freeze' first)")
+  f1=$(epoch "$(ui_time "$ui" apply_complete 'heroku2aws_app_freeze' last)")
+  d0=$(epoch "$(ui_time "$ui" apply_start 'heroku2aws_weighted_dns_record' first)")
+  d1=$(epoch "$(ui_time "$ui" apply_complete 'heroku2aws_weighted_dns_record' last)")
+  printf '  %-12s %6s s  (maintenance on, non-web types to 0, %s drain wait, database read-only)\n' freeze "$(secs "$f0" "$f1")" 3s
+  if [ "$copy" = true ]; then
+    local copies
+    copies=$(terraform -chdir="$mig" output -json window)
+    c0=$(epoch "$(jq -r '[.[].copies[].started_at] | min' <<<"$copies")")
+    c1=$(epoch "$(jq -r '[.[].copies[].finished_at] | max' <<<"$copies")")
+    # The verification starts at the job's "verify" log line.
+    v0=$(sed -n 's/^\([0-9TZ:.+-]*\) .*pg restore job: verify.*/\1/p' "$log" | sed -n 1p)
+    if [ -n "$v0" ]; then
+      v0=$(epoch "$v0")
+      printf '  %-12s %6s s  (capture, download, pg_restore)\n' "final copy" "$(secs "$c0" "$v0")"
+      printf '  %-12s %6s s  (row counts, table by table)\n' verify "$(secs "$v0" "$c1")"
+    else
+      printf '  %-12s %6s s  (capture, download, pg_restore and row counts)\n' "copy+verify" "$(secs "$c0" "$c1")"
+    fi
+  fi
+  printf '  %-12s %6s s  (one Route 53 batch per domain, until INSYNC)\n' DNS "$(secs "$d0" "$d1")"
+  printf '  %-12s %6s s  from the first freeze to DNS at AWS 100 (the apply took %s s)\n' window "$(secs "$f0" "$d1")" "$apply_seconds"
+}
+
+traffic_is() {
+  local got
+  got=$(terraform -chdir="$mig" output -json traffic | jq -r '[.[][]] | unique | join(", ")')
+  echo "  traffic: $got"
+  case "$got" in *"$1"*) ;; *) fail "expected traffic $1" ;; esac
+}
+
+step "Cutover window: phase=cutover (freeze Heroku, final copy verified, then DNS to AWS 100)"
+apply_phase cutover
+window cutover
+traffic_is "heroku 0% / aws 100%"
+terraform -chdir="$mig" output -json freeze |
+  jq -r 'to_entries[] | "  \(.key): frozen=\(.value.in_effect), was \(.value.prior_formation | to_entries | map("\(.key) \(.value)") | join(", ")), maintenance was \(.value.prior_maintenance)"'
+
+step "Rollback drill: phase=rollback (Heroku unfrozen first, then DNS back to Heroku 100, one apply)"
+apply_phase rollback
+r1=$(epoch "$(ui_time "$work/rollback.json" apply_complete 'heroku2aws_app_freeze' last)")
+d1=$(epoch "$(ui_time "$work/rollback.json" apply_complete 'heroku2aws_weighted_dns_record' last)")
+echo "  Heroku serving unfrozen $(secs "$apply_started" "$r1") s after the apply started; DNS at Heroku 100 after $(secs "$apply_started" "$d1") s (apply: $apply_seconds s)"
+if jq -e 'select(.type == "apply_start" and (.hook.resource.addr // "" | test("pg_restore_job")))' "$work/rollback.json" >/dev/null; then
+  fail "the rollback copied a database again"
+fi
+echo "  no database copied"
+traffic_is "heroku 100% / aws 0%"
+terraform -chdir="$mig" output -json freeze |
+  jq -r 'to_entries[] | "  \(.key): frozen=\(.value.in_effect)"'
+
+step "Cutover again: phase=cutover (a new freeze generation, so a new final copy)"
+apply_phase cutover-2
+window cutover-2
+traffic_is "heroku 0% / aws 100%"
 
 step "Summary"
 terraform -chdir="$mig" output -no-color
