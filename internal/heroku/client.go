@@ -112,6 +112,10 @@ type Call struct {
 	// Range is the first Range header of a List call; default
 	// "id ..; max=<PageSize>". Ignored by Get and Do.
 	Range string
+	// Idempotent marks a call of another method (a PATCH of absolute
+	// values) that may be sent again after a transport error that leaves
+	// open whether the server processed it, as GET, PUT and DELETE are.
+	Idempotent bool
 }
 
 // Client calls the Heroku API. It is safe for concurrent use.
@@ -457,7 +461,7 @@ func (c *Client) attempt(ctx context.Context, call Call, target string, body []b
 		if ctx.Err() != nil {
 			return fail(fmt.Errorf("%s: %w", describe(call), ctx.Err()))
 		}
-		retry := retryableTransportError(err, call.Method)
+		retry := retryableTransportError(err, call.Method, call.Idempotent)
 		c.log.DebugContext(ctx, "Heroku API request failed",
 			"method", call.Method, "path", path, "attempt", attempt, "retryable", retry)
 		return attemptOutcome{err: fmt.Errorf("%s: request failed: %w", describe(call), unwrapURLError(err)), retry: retry}
@@ -515,7 +519,7 @@ func (c *Client) attempt(ctx context.Context, call Call, target string, body []b
 		}
 		return attemptOutcome{
 			err:   fmt.Errorf("%s: reading response: %w", describe(call), err),
-			retry: retryableTransportError(err, call.Method),
+			retry: retryableTransportError(err, call.Method, call.Idempotent),
 		}
 	}
 	if len(data) > maxSuccessBody {
@@ -573,8 +577,9 @@ func unwrapURLError(err error) error {
 // retryableTransportError reports whether a request that failed without a
 // response may be sent again. A request that never reached the server
 // (refused, dial failure) always may; one that may have been processed
-// (reset, EOF, timeout) only if its method is idempotent.
-func retryableTransportError(err error, method string) bool {
+// (reset, EOF, timeout) only if its method is idempotent or the call says
+// it is.
+func retryableTransportError(err error, method string, idempotent bool) bool {
 	if errors.Is(err, context.Canceled) {
 		return false
 	}
@@ -588,7 +593,9 @@ func retryableTransportError(err error, method string) bool {
 	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
 	default:
-		return false
+		if !idempotent {
+			return false
+		}
 	}
 	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
 		errors.Is(err, syscall.ECONNABORTED) ||

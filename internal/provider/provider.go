@@ -297,6 +297,7 @@ func (p *heroku2awsProvider) Resources(context.Context) []func() resource.Resour
 		newSecretImportResource,
 		newWeightedDNSRecordResource,
 		newPGRestoreJobResource,
+		newAppFreezeResource,
 	}
 }
 

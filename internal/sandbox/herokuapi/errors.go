@@ -12,6 +12,9 @@ type apiError struct {
 	ID       string `json:"id"`
 	Message  string `json:"message"`
 	Resource string `json:"resource,omitempty"`
+	// Limit and URL come with cannot_run_above_limit.
+	Limit *int   `json:"limit,omitempty"`
+	URL   string `json:"url,omitempty"`
 }
 
 var (

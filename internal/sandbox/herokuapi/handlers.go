@@ -5,9 +5,10 @@ import (
 	"strings"
 )
 
-// route dispatches an authorized request. The Platform API is read-only:
-// every other method, like every unknown path, gets Heroku's "endpoint not
-// found". /client/... is the Data API (routeData).
+// route dispatches an authorized request. The Platform API answers GET,
+// and PATCH for maintenance and formation (routePatch); every other
+// method, like every unknown path, gets Heroku's "endpoint not found".
+// /client/... is the Data API (routeData).
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	seg := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	for _, p := range seg {
@@ -18,6 +19,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	}
 	if seg[0] == "client" {
 		s.routeData(w, r, seg)
+		return
+	}
+	if r.Method == http.MethodPatch {
+		s.routePatch(w, r, seg)
 		return
 	}
 	if r.Method != http.MethodGet {
@@ -31,9 +36,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	case len(seg) == 2 && seg[0] == "account" && seg[1] == "rate-limits":
 		writeJSON(w, http.StatusOK, rateLimitJSON{Remaining: s.bucket.remaining(s.now())})
 	case len(seg) == 1 && seg[0] == "apps":
-		serveList(s, w, r, d.apps)
+		serveList(s, w, r, d.apps, s.live.overlayApp)
 	case len(seg) == 1 && seg[0] == "dyno-sizes":
-		serveList(s, w, r, d.sizes)
+		serveList(s, w, r, d.sizes, nil)
 	case len(seg) == 2 && seg[0] == "dyno-sizes":
 		size := d.sizeByKey[strings.ToLower(seg[1])]
 		if size == nil {
@@ -47,7 +52,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			writeError(w, errNotFound("team", "team"))
 			return
 		}
-		serveList(s, w, r, team.apps)
+		serveList(s, w, r, team.apps, s.live.overlayTeamApp)
 	case len(seg) == 4 && seg[0] == "apps" && seg[2] == "slugs":
 		app := d.lookupApp(seg[1])
 		if app == nil {
@@ -67,22 +72,24 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if len(seg) == 2 {
-			writeJSON(w, http.StatusOK, app.app)
+			a := app.app
+			s.live.overlayApp(&a)
+			writeJSON(w, http.StatusOK, a)
 			return
 		}
 		switch seg[2] {
 		case "formation":
-			serveList(s, w, r, app.formation)
+			serveList(s, w, r, app.formation, s.live.overlayFormation)
 		case "config-vars":
 			writeJSON(w, http.StatusOK, app.configVars)
 		case "addons":
-			serveList(s, w, r, app.addons)
+			serveList(s, w, r, app.addons, nil)
 		case "addon-attachments":
-			serveList(s, w, r, app.attachments)
+			serveList(s, w, r, app.attachments, nil)
 		case "domains":
-			serveList(s, w, r, app.domains)
+			serveList(s, w, r, app.domains, nil)
 		case "releases":
-			serveList(s, w, r, app.releases)
+			serveList(s, w, r, app.releases, nil)
 		case "buildpack-installations":
 			// Not a paginated endpoint: Heroku answers every installation
 			// and ignores Range.
@@ -116,8 +123,9 @@ func (d *dataset) lookupTeam(key string) *teamRecord {
 }
 
 // serveList answers a list request with one page, honoring the Range
-// header: 200 when the page is the last, else 206 with Next-Range.
-func serveList[T any](s *Server, w http.ResponseWriter, r *http.Request, l *list[T]) {
+// header: 200 when the page is the last, else 206 with Next-Range. live,
+// when set, writes the live state into each item of the page (a copy).
+func serveList[T any](s *Server, w http.ResponseWriter, r *http.Request, l *list[T], live func(*T)) {
 	w.Header().Set("Accept-Ranges", l.acceptRanges())
 	var rng Range
 	if h := r.Header.Get("Range"); h != "" {
@@ -131,6 +139,11 @@ func serveList[T any](s *Server, w http.ResponseWriter, r *http.Request, l *list
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
+	}
+	if live != nil {
+		for i := range page.items {
+			live(&page.items[i])
+		}
 	}
 	status := http.StatusOK
 	if page.next != nil {

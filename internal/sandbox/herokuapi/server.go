@@ -78,10 +78,13 @@ type Request struct {
 
 // Server is a fake Heroku Platform API and Data API. It is an
 // http.Handler and safe for concurrent use. The Platform API data never
-// changes after New; the Data API's backups do. Close it to remove the
+// changes after New, but for each app's maintenance flag and formation
+// (quantity and size), which PATCH requests, SetMaintenance and
+// SetFormation change; the Data API's backups change too. Close it to remove the
 // backup files it made.
 type Server struct {
 	data         *dataset
+	live         *liveState // maintenance and formation, which PATCHes change
 	pg           *pgState
 	pgDump       string
 	backupURLTTL time.Duration
@@ -153,6 +156,7 @@ func New(f *Fixture, opts Options) (*Server, error) {
 	s.bucket = newTokenBucket(bucket, refill, s.now())
 	s.latency.Store(int64(opts.Latency))
 	s.pg = newPGState(data)
+	s.live = newLiveState(data)
 	return s, nil
 }
 

@@ -1,0 +1,3 @@
+// Package appfreeze freezes one Heroku app for a migration's cutover
+// window and lifts the freeze again (the rollback).
+package appfreeze
