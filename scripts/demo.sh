@@ -108,6 +108,10 @@ mig="$work/out/migration"
 
 # What an operator copies from `terraform -chdir=target output -json`: the
 # load balancer per app and the RDS URLs. Here: the local target cluster.
+# The sample's DATABASE_URL config var is a placeholder that no server
+# answers, so the demo's freeze leaves the database alone
+# (freeze_databases = false): the database freeze runs against real
+# PostgreSQL in TestAccModuleWindow and TestAccGeneratedMigration.
 copy=false
 [ -n "${HEROKU2AWS_DEMO_TARGET_URL:-}" ] && copy=true
 cat >"$mig/target.auto.tfvars.json" <<JSON
@@ -115,6 +119,7 @@ cat >"$mig/target.auto.tfvars.json" <<JSON
   "aws_targets": {"acme-api": "acme-api-alb-123456.us-east-1.elb.amazonaws.com"},
   "copy_databases": $copy,
   "database_target_urls": {"acme-api": {"DATABASE": "${HEROKU2AWS_DEMO_TARGET_URL:-}"}},
+  "freeze_databases": false,
   "dns_zone_ids": {"api.acme.com": "$HEROKU2AWS_ZONE_ID", "www.acme.com": "$HEROKU2AWS_ZONE_ID"}
 }
 JSON
@@ -141,8 +146,8 @@ echo "SECRET_KEY_BASE's value appears nowhere in terraform.tfstate."
 
 # epoch seconds (with fractions) of an RFC 3339 time.
 epoch() { date -u -d "$1" +%s.%N; }
-# secs A B: B - A in seconds, one decimal.
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+# secs A B: B - A in seconds, two decimals.
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 # ui_time FILE TYPE PATTERN first|last: the @timestamp of the first or
 # last message of TYPE (apply_start, apply_complete) whose resource
 # address matches PATTERN, in the JSON UI of an apply.
@@ -152,6 +157,14 @@ ui_time() {
   jq -r --arg type "$2" --arg re "$3" \
     'select(.type == $type and (.hook.resource.addr // "" | test($re))) | .["@timestamp"]' "$1" |
     sort | { if [ "$sel" = first ]; then sed -n 1p; else tail -n 1; fi; }
+}
+
+# log_time FILE PATTERN first|last: the time of the first or last line of
+# a TF_LOG file matching PATTERN.
+log_time() {
+  local lines
+  lines=$(sed -n "s/^\([0-9][0-9TZ:.+-]*\) .*$2.*/\1/p" "$1")
+  if [ "$3" = first ]; then sed -n 1p <<<"$lines"; else tail -n 1 <<<"$lines"; fi
 }
 
 # apply_phase PHASE: one terraform apply of the migration in PHASE, timed,
@@ -178,21 +191,24 @@ window() {
   f1=$(epoch "$(ui_time "$ui" apply_complete 'heroku2aws_app_freeze' last)")
   d0=$(epoch "$(ui_time "$ui" apply_start 'heroku2aws_weighted_dns_record' first)")
   d1=$(epoch "$(ui_time "$ui" apply_complete 'heroku2aws_weighted_dns_record' last)")
-  printf '  %-12s %6s s  (maintenance on, non-web types to 0, %s drain wait, database read-only)\n' freeze "$(secs "$f0" "$f1")" 3s
+  printf '  %-12s %6s s  (maintenance on, non-web types to 0, %s drain wait)\n' freeze "$(secs "$f0" "$f1")" 3s
   if [ "$copy" = true ]; then
-    local copies
+    # The job's log lines (millisecond times) split the copy from its
+    # verification; its started_at/finished_at (whole seconds) bound both.
+    local copies started finished
     copies=$(terraform -chdir="$mig" output -json window)
-    c0=$(epoch "$(jq -r '[.[].copies[].started_at] | min' <<<"$copies")")
-    c1=$(epoch "$(jq -r '[.[].copies[].finished_at] | max' <<<"$copies")")
-    # The verification starts at the job's "verify" log line.
-    v0=$(sed -n 's/^\([0-9TZ:.+-]*\) .*pg restore job: verify.*/\1/p' "$log" | sed -n 1p)
-    if [ -n "$v0" ]; then
-      v0=$(epoch "$v0")
-      printf '  %-12s %6s s  (capture, download, pg_restore)\n' "final copy" "$(secs "$c0" "$v0")"
-      printf '  %-12s %6s s  (row counts, table by table)\n' verify "$(secs "$v0" "$c1")"
+    started=$(jq -r '[.[].copies[].started_at] | min' <<<"$copies")
+    finished=$(jq -r '[.[].copies[].finished_at] | max' <<<"$copies")
+    c0=$(log_time "$log" 'pg restore job: ' first)
+    v0=$(log_time "$log" 'pg restore job: verify' first)
+    c1=$(log_time "$log" 'pg restore job: verify.*status=finished' last)
+    if [ -n "$c0" ] && [ -n "$v0" ] && [ -n "$c1" ]; then
+      printf '  %-12s %6s s  (capture, download, pg_restore)\n' "final copy" "$(secs "$(epoch "$c0")" "$(epoch "$v0")")"
+      printf '  %-12s %6s s  (row counts, table by table)\n' verify "$(secs "$(epoch "$v0")" "$(epoch "$c1")")"
     else
-      printf '  %-12s %6s s  (capture, download, pg_restore and row counts)\n' "copy+verify" "$(secs "$c0" "$c1")"
+      printf '  %-12s %6s s  (capture, download, pg_restore and row counts)\n' "copy+verify" "$(secs "$(epoch "$started")" "$(epoch "$finished")")"
     fi
+    printf '  %-12s %s -> %s (the restore job'"'"'s started_at -> finished_at)\n' "" "$started" "$finished"
   fi
   printf '  %-12s %6s s  (one Route 53 batch per domain, until INSYNC)\n' DNS "$(secs "$d0" "$d1")"
   printf '  %-12s %6s s  from the first freeze to DNS at AWS 100 (the apply took %s s)\n' window "$(secs "$f0" "$d1")" "$apply_seconds"

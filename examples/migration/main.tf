@@ -111,19 +111,10 @@ resource "heroku2aws_app_freeze" "this" {
   }
 }
 
-# The freeze generation the final copy followed: it moves only in cutover,
-# so neither a rollback nor a re-freeze in done copies again.
-resource "terraform_data" "final_copy" {
-  triggers_replace = var.phase == "cutover" ? heroku2aws_app_freeze.this.generation : "held"
-  input            = heroku2aws_app_freeze.this.generation
-
-  lifecycle {
-    ignore_changes = [input]
-  }
-}
-
+# Copies run in a rehearsal and in the cutover only: a rollback, or an
+# apply after the cutover (done), never overwrites what AWS has written.
 resource "heroku2aws_pg_restore_job" "database" {
-  count = var.restore_database ? 1 : 0
+  count = var.restore_database && contains(["rehearsal", "cutover"], var.phase) ? 1 : 0
 
   source {
     heroku_backup {
@@ -134,13 +125,13 @@ resource "heroku2aws_pg_restore_job" "database" {
   target_url = var.database_target_url
   clean      = true
   verify     = "row_counts"
-  triggers   = { run = var.database_run, freeze = terraform_data.final_copy.output }
+  triggers   = { run = var.database_run, freeze = heroku2aws_app_freeze.this.generation }
   depends_on = [heroku2aws_app_freeze.this]
 }
 
 output "database_restore" {
   description = "The last copy: backup, duration, and rows per table (source -> target)."
-  value = var.restore_database ? {
+  value = length(heroku2aws_pg_restore_job.database) > 0 ? {
     backup  = heroku2aws_pg_restore_job.database[0].backup_id
     seconds = heroku2aws_pg_restore_job.database[0].duration_seconds
     tables = {

@@ -28,7 +28,7 @@ func (d *invDoc) rollback() {
 		pg, _ := d.storeCounts()
 		d.line("- [ ] **Recover the writes made on RDS** before the rollback apply, while Heroku is still frozen so that no new write conflicts with them. " +
 			"Nothing copies RDS back to Heroku: rows written on AWS after the cutover copy exist only in RDS (" + mdJoinMore(dbs, pg) + "). " +
-			"Find them by comparing each table's row count with the count the cutover copy verified (`terraform -chdir=migration output database_restores`), " +
+			"Find them by comparing each table's row count with the count the cutover copy verified (in `cutover-copy.json`, saved in step 6), " +
 			"and by selecting rows whose creation or update timestamp is later than the copy; copy them to Heroku by hand or, after many writes, " +
 			"dump RDS and restore it into Heroku (see the *Moving the database* guide). The database freeze makes the Heroku database read-only for new sessions: " +
 			"run `SET default_transaction_read_only = off` in the session that copies them.")
@@ -39,7 +39,7 @@ func (d *invDoc) rollback() {
 	}
 	roll := "- [ ] **Roll back:** set `phase = \"rollback\"` in `migration/terraform.tfvars` and run `terraform -chdir=migration apply`. " +
 		"One apply lifts every app's freeze first (maintenance mode off, each process type back to the quantity and size the freeze recorded" + writable + "; " +
-		"`terraform -chdir=migration output freeze` shows what will be restored), and copies nothing"
+		"`terraform -chdir=migration output freeze` shows what will be restored), and copies nothing, even after a failed cutover"
 	if d.domainCount > 0 {
 		roll += "; then it moves every domain back to Heroku 100 %, both records of each domain in one batch, and Route 53 moves traffic back within the TTL (" + strconv.Itoa(dnsTTLSeconds) + " s)"
 	}

@@ -276,7 +276,7 @@ func (d *invDoc) runbookWindow() {
 	d.line("   `terraform -chdir=migration output freeze` shows, per app, whether the freeze is in effect and what it changed (the rollback restores exactly that). " +
 		"If someone scales a dyno up on Heroku during the window, the next apply shows it as a change and freezes it again.")
 	if len(d.dbApps) > 0 {
-		d.line("   Leave `database_run` alone from now on: a new value copies the databases again and overwrites what was written on RDS since.")
+		d.line("   Save the copy report for a rollback (`terraform -chdir=migration output -json database_restores > cutover-copy.json`): the output is empty from the next phase on.")
 	}
 	d.line("")
 }
@@ -355,7 +355,8 @@ func (d *invDoc) runbookWatch() {
 	if redis > 0 {
 		watch = append(watch, "ElastiCache memory")
 	}
-	d.line("8. **Watch** at 100 % for at least a day: " + strings.Join(watch, ", ") + ". Leave Heroku frozen (`phase = \"cutover\"`) so that rolling back stays one apply.")
+	d.line("8. **Watch** at 100 % for at least a day: " + strings.Join(watch, ", ") + ". Heroku stays frozen, so that rolling back stays one apply. " +
+		"Set `phase = \"done\"` as soon as the cutover succeeded: from then on no apply copies the databases again (in `cutover`, an apply that finds a Heroku database writable again freezes it and copies it again, overwriting what AWS has written since).")
 	d.line("")
 }
 
@@ -372,8 +373,7 @@ func (d *invDoc) runbookDecommission() {
 		finish = append(finish, "keep a last Heroku backup of each database")
 	}
 	finish = append(finish, "then remove the Heroku apps")
-	d.line("9. **Finish (`phase = \"done\"`)** once you are confident: Heroku stays frozen and DNS at AWS 100 %, and no later apply copies the databases again, " +
-		"even one that freezes a dyno someone scaled up. **Decommission** after " + strconv.Itoa(decommissionDays) + " days at 100 % without a rollback (choose your own period): " + strings.Join(finish, ", ") + ".")
+	d.line("9. **Decommission** after " + strconv.Itoa(decommissionDays) + " days at 100 % without a rollback (choose your own period): " + strings.Join(finish, ", ") + ".")
 	d.line("")
 	var decom []string
 	for _, s := range d.stores {

@@ -41,6 +41,7 @@ func migrationAppFile(inv *Inventory, a *App) (*tfWriter, []string) {
 		w.set(m, "databases", tfSrc("var.copy_databases ? %s : []", tfStrings(dbs)))
 		w.set(m, "database_target_urls", tfCall("lookup", tfRef("var", "database_target_urls"), tfLit(a.Name), tfObj()))
 		w.set(m, "database_run", tfRef("var", "database_run"))
+		w.set(m, "freeze_database", tfRef("var", "freeze_databases"))
 		if writers := sharingApps(inv, a, dbs); len(writers) > 0 {
 			// The final copy of a shared database waits for the freezes
 			// of every app that writes to it.

@@ -32,6 +32,7 @@ func migrationVariablesFile(inv *Inventory) *tfWriter {
 	variable("copy_databases", "bool", "Copy the Heroku Postgres databases into RDS. Set it once database_target_urls holds every database.", tfBool(false), false)
 	variable("database_target_urls", "map(map(string))", "Target postgres:// URL per app and attachment (the target's database_target_urls output).", tfObj(), true)
 	variable("database_run", "string", "Change to copy the databases again in a rehearsal (rehearsal-2, ...). The cutover's final copy is triggered by the freeze; leave this alone from then on.", tfLit("rehearsal-1"), false)
+	variable("freeze_databases", "bool", "Make each copied Heroku Postgres database read-only during the cutover window, through the app's DATABASE_URL-style config var (Heroku's owner credential).", tfBool(true), false)
 	variable("dns_zone_ids", "map(string)", "Route 53 hosted zone id per custom domain to cut over, such as { \"api.example.com\" = \"Z0123...\" }.", tfObj(), false)
 	weight := variable("aws_weight", "number", "Share of each domain's traffic sent to AWS, out of 100, in the rehearsal phase only (a canary such as 10). The other phases set it: cutover and done 100, rollback 0.", tfNum(0), false)
 	v := w.nested(weight, "validation")

@@ -157,9 +157,8 @@ func TestAccGeneratedMigration(t *testing.T) {
 	assertHeroku(t, herokuSandbox, "acme-api", true, frozenAPI)
 	assertHeroku(t, herokuSandbox, "acme-worker", true, frozenWorker)
 
-	// The rollback after the failed cutover, as the guide says: untaint
-	// the failed copy so that the rollback does not run it again.
-	w.mustRun("untaint", `module.acme-api.heroku2aws_pg_restore_job.database["DATABASE"]`)
+	// The rollback after the failed cutover: the failed copy is dropped,
+	// not run again.
 	out = w.mustRun("apply", "-auto-approve", "-input=false", "-var", "phase=rollback")
 	if strings.Contains(out, "heroku2aws_pg_restore_job.database[\"DATABASE\"]: Creating") {
 		t.Errorf("the rollback copied the database again:\n%s", out)

@@ -10,7 +10,8 @@
 # goes back to Heroku 100, in the same apply.
 
 locals {
-  frozen = contains(["cutover", "done"], var.phase)
+  frozen  = contains(["cutover", "done"], var.phase)
+  copying = contains(["rehearsal", "cutover"], var.phase)
 
   # Share of traffic for AWS: the phase decides, except in a rehearsal,
   # where aws_weight shifts traffic step by step as before.
@@ -22,7 +23,8 @@ locals {
   }[var.phase]
 
   # The database freeze works on the first copied database, through the
-  # app's <ATTACHMENT>_URL config var (Heroku's default owner credential).
+  # app's <ATTACHMENT>_URL config var (Heroku's default owner credential),
+  # read at apply time and never stored.
   freeze_attachment = var.freeze_database && length(var.databases) > 0 ? var.databases[0] : null
 }
 
@@ -76,22 +78,13 @@ resource "heroku2aws_app_freeze" "this" {
   }
 }
 
-# The freeze generation (and those of the other apps writing to these
-# databases) that the final copy was made after. It follows the freezes
-# only in the cutover phase: a rollback keeps it, so nothing is copied
-# again, and so does "done", where a freeze applied again (after someone
-# scaled a dyno up on Heroku) must not overwrite what AWS has written since.
-resource "terraform_data" "final_copy" {
-  triggers_replace = var.phase == "cutover" ? jsonencode([heroku2aws_app_freeze.this.generation, var.copy_after_freezes]) : "held"
-  input            = jsonencode([heroku2aws_app_freeze.this.generation, var.copy_after_freezes])
-
-  lifecycle {
-    ignore_changes = [input]
-  }
-}
-
+# Copies run in a rehearsal and in the cutover only. In "rollback" and
+# "done" the jobs are dropped from the state (the restored data stays where
+# it is), so that no apply there copies again: not a rollback, and not a
+# freeze applied again after the cutover, which would overwrite what AWS
+# has written since.
 resource "heroku2aws_pg_restore_job" "database" {
-  for_each = toset(var.databases)
+  for_each = local.copying ? toset(var.databases) : toset([])
 
   source {
     heroku_backup {
@@ -104,8 +97,10 @@ resource "heroku2aws_pg_restore_job" "database" {
   clean      = true
   verify     = var.verify
   triggers = {
-    run    = var.database_run
-    freeze = terraform_data.final_copy.output
+    run = var.database_run
+    # A new freeze generation (of this app, or of another app writing to
+    # these databases) takes a new copy of the frozen database.
+    freeze = jsonencode([heroku2aws_app_freeze.this.generation, var.copy_after_freezes])
   }
 
   # The final copy starts once Heroku is frozen.

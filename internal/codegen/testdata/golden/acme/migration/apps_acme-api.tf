@@ -16,6 +16,7 @@ module "acme-api" {
   databases            = var.copy_databases ? ["DATABASE"] : []
   database_target_urls = lookup(var.database_target_urls, "acme-api", {})
   database_run         = var.database_run
+  freeze_database      = var.freeze_databases
   copy_after_freezes   = [module.acme-worker.freeze_generation]
 
   aws_target = lookup(var.aws_targets, "acme-api", "")

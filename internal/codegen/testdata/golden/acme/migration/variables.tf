@@ -63,6 +63,12 @@ variable "database_run" {
   default     = "rehearsal-1"
 }
 
+variable "freeze_databases" {
+  description = "Make each copied Heroku Postgres database read-only during the cutover window, through the app's DATABASE_URL-style config var (Heroku's owner credential)."
+  type        = bool
+  default     = true
+}
+
 variable "dns_zone_ids" {
   description = "Route 53 hosted zone id per custom domain to cut over, such as { \"api.example.com\" = \"Z0123...\" }."
   type        = map(string)

@@ -15,4 +15,5 @@ module "plans-premium" {
   databases            = var.copy_databases ? ["DATABASE", "HEROKU_POSTGRESQL_ONYX"] : []
   database_target_urls = lookup(var.database_target_urls, "plans-premium", {})
   database_run         = var.database_run
+  freeze_database      = var.freeze_databases
 }

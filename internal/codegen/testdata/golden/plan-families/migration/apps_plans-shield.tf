@@ -15,4 +15,5 @@ module "plans-shield" {
   databases            = var.copy_databases ? ["DATABASE"] : []
   database_target_urls = lookup(var.database_target_urls, "plans-shield", {})
   database_run         = var.database_run
+  freeze_database      = var.freeze_databases
 }
