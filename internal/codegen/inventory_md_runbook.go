@@ -403,20 +403,6 @@ func (d *invDoc) storeCounts() (pg, redis int) {
 	return pg, redis
 }
 
-// withoutDB lists the apps that use no Heroku Postgres.
-func (d *invDoc) withoutDB() []int {
-	var out []int
-	j := 0
-	for i := range d.inv.Apps {
-		if j < len(d.dbApps) && d.dbApps[j] == i {
-			j++
-			continue
-		}
-		out = append(out, i)
-	}
-	return out
-}
-
 // dbCopySentence ends the sentence of step 3 about the databases.
 func (d *invDoc) dbCopySentence() string {
 	if len(d.dbApps) == 0 {

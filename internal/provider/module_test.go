@@ -40,19 +40,10 @@ func TestAccModuleAppMigration(t *testing.T) {
 	aws, awsURL := awsapi.Start(t, awsapi.Options{SSMPutTPS: 50})
 	zone := aws.CreateZone("acme.com")
 
-	w := newCLIWorkspace(t, fmt.Sprintf(`
+	w := moduleWorkspace(t, fmt.Sprintf(`
 variable "aws_weight" {
   type    = number
   default = 0
-}
-variable "target_url" {
-  type      = string
-  sensitive = true
-}
-provider "heroku2aws" {
-  aws {
-    ssm_put_parameter_rate = 50
-  }
 }
 module "acme_api" {
   source               = "./modules/heroku-app-migration"
@@ -65,13 +56,7 @@ module "acme_api" {
 }
 output "traffic" { value = module.acme_api.traffic }
 output "restores" { value = module.acme_api.database_restores }
-`, zone), map[string]string{
-		"HEROKU_API_URL": herokuURL, "HEROKU_DATA_API_URL": herokuURL, "HEROKU_API_KEY": testAPIKey,
-		"AWS_ENDPOINT_URL": awsURL, "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": sandboxAWSKey,
-		"AWS_SECRET_ACCESS_KEY": "sandbox-secret", "AWS_EC2_METADATA_DISABLED": "true",
-		"TF_VAR_target_url": tgt.URL("target"),
-	})
-	copyDir(t, "../../examples/modules/heroku-app-migration", filepath.Join(w.dir, "modules", "heroku-app-migration"))
+`, zone), herokuURL, awsURL, tgt.URL("target"))
 	// Config vars go through values_wo: no value may reach the state either.
 	w.scanLeaks(fixtureScanner(sampleFixture(t)), false)
 
@@ -140,19 +125,10 @@ func TestAccModuleWindow(t *testing.T) {
 	aws, awsURL := awsapi.Start(t, awsapi.Options{SSMPutTPS: 50})
 	zone := aws.CreateZone("acme.com")
 
-	w := newCLIWorkspace(t, fmt.Sprintf(`
+	w := moduleWorkspace(t, fmt.Sprintf(`
 variable "phase" {
   type    = string
   default = "rehearsal"
-}
-variable "target_url" {
-  type      = string
-  sensitive = true
-}
-provider "heroku2aws" {
-  aws {
-    ssm_put_parameter_rate = 50
-  }
 }
 module "acme_api" {
   source               = "./modules/heroku-app-migration"
@@ -168,13 +144,7 @@ output "traffic" { value = module.acme_api.traffic }
 output "restores" { value = module.acme_api.database_restores }
 output "freeze" { value = module.acme_api.freeze }
 output "window" { value = module.acme_api.window }
-`, zone), map[string]string{
-		"HEROKU_API_URL": herokuURL, "HEROKU_DATA_API_URL": herokuURL, "HEROKU_API_KEY": testAPIKey,
-		"AWS_ENDPOINT_URL": awsURL, "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": sandboxAWSKey,
-		"AWS_SECRET_ACCESS_KEY": "sandbox-secret", "AWS_EC2_METADATA_DISABLED": "true",
-		"TF_VAR_target_url": tgt.URL("target"),
-	})
-	copyDir(t, "../../examples/modules/heroku-app-migration", filepath.Join(w.dir, "modules", "heroku-app-migration"))
+`, zone), herokuURL, awsURL, tgt.URL("target"))
 	// The source database's URL is a config var too: the database freeze
 	// reads it at apply time, and it must reach no output, log or state.
 	w.scanLeaks(fixtureScanner(fixture), false)
@@ -261,6 +231,31 @@ output "window" { value = module.acme_api.window }
 	if got := w.mustRun("output", "-json", "traffic"); !strings.Contains(got, "heroku 0% / aws 100%") {
 		t.Errorf("traffic after the second cutover: %s", got)
 	}
+}
+
+// moduleWorkspace is a CLI workspace with config, the provider block for
+// the sandboxes at herokuURL and awsURL, a sensitive variable target_url
+// set to targetURL, and a copy of examples/modules/heroku-app-migration.
+func moduleWorkspace(t *testing.T, config, herokuURL, awsURL, targetURL string) *cliWorkspace {
+	t.Helper()
+	w := newCLIWorkspace(t, `
+variable "target_url" {
+  type      = string
+  sensitive = true
+}
+provider "heroku2aws" {
+  aws {
+    ssm_put_parameter_rate = 50
+  }
+}
+`+config, map[string]string{
+		"HEROKU_API_URL": herokuURL, "HEROKU_DATA_API_URL": herokuURL, "HEROKU_API_KEY": testAPIKey,
+		"AWS_ENDPOINT_URL": awsURL, "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": sandboxAWSKey,
+		"AWS_SECRET_ACCESS_KEY": "sandbox-secret", "AWS_EC2_METADATA_DISABLED": "true",
+		"TF_VAR_target_url": targetURL,
+	})
+	copyDir(t, "../../examples/modules/heroku-app-migration", filepath.Join(w.dir, "modules", "heroku-app-migration"))
+	return w
 }
 
 // windowFixture is the sample fixture with the DATABASE_URL config var of
