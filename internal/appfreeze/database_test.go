@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -200,6 +199,12 @@ func TestDatabaseObserveDrift(t *testing.T) {
 	if err != nil || !d.DatabaseUnchecked || d.Drifted() {
 		t.Errorf("Observe without a URL = %+v, %v; want DatabaseUnchecked", d, err)
 	}
+	// Unfreeze needs the URL of a frozen database, and Freeze refuses to
+	// drop a frozen database from the spec; both leave rec as it was.
+	err = e.Unfreeze(ctx, Spec{App: "shop"}, &rec, nil)
+	if err == nil || !strings.Contains(err.Error(), "no database URL") || rec.Database == nil {
+		t.Errorf("Unfreeze without a URL: %v, rec %+v", err, rec)
+	}
 }
 
 // A role that does not own the database is refused: nothing is recorded,
@@ -237,5 +242,3 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
-
-var _ = time.Second

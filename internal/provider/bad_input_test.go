@@ -69,12 +69,13 @@ const (
 	objSecretImport  = "heroku2aws_secret_import"
 	objDNSRecord     = "heroku2aws_weighted_dns_record"
 	objPGRestore     = "heroku2aws_pg_restore_job"
+	objAppFreeze     = "heroku2aws_app_freeze"
 )
 
 // badInputObjects is the order of the objects on the Troubleshooting page.
 var badInputObjects = []string{
 	objProvider, objApp, objApps, objFormation, objConfigVars, objAddons, objDomains, objEphemeralVars,
-	objSecretImport, objDNSRecord, objPGRestore,
+	objSecretImport, objDNSRecord, objPGRestore, objAppFreeze,
 }
 
 // HCL fragments shared by the rows.
@@ -180,6 +181,11 @@ const (
 // secretImport is a secret import with this body.
 func secretImport(body string) string {
 	return "\nresource \"heroku2aws_secret_import\" \"x\" {\n" + body + "\n}\n"
+}
+
+// appFreeze is a freeze of the sample's acme-api with this body.
+func appFreeze(body string) string {
+	return "\nresource \"heroku2aws_app_freeze\" \"x\" {\n  app = \"acme-api\"\n" + body + "\n}\n"
 }
 
 var badInputs = []badInput{
@@ -756,6 +762,60 @@ resource "heroku2aws_weighted_dns_record" "x" {
 		config:  pgDump(`  pg_bin_dir = "/usr/bin"` + pgECS),
 		summary: `Not Supported With executor = "ecs"`, attr: "pg_bin_dir",
 		fix: "Remove `pg_bin_dir`: the task uses the tools of `ecs.image`."},
+
+	// heroku2aws_app_freeze.
+	{object: objAppFreeze, name: "app not found", atPlan: true,
+		config:  "\nresource \"heroku2aws_app_freeze\" \"x\" {\n  app = \"no-such-app\"\n}\n",
+		summary: "Error Planning Heroku App Freeze", attr: "app",
+		fix: "Check `app`: it takes the name or id of an app the API key can see."},
+	{object: objAppFreeze, name: "unknown process type", atPlan: true,
+		config:  appFreeze(`  process_types = ["worker", "sidekiq"]`),
+		summary: "Unknown Process Type", attr: "process_types",
+		fix: "List only process types of the app's formation, as `heroku ps -a APP` shows them."},
+	{object: objAppFreeze, name: "release listed", atPlan: true,
+		config:  appFreeze(`  process_types = ["worker", "release"]`),
+		summary: "Release Phase Listed", attr: "process_types",
+		fix: "Remove `release`: the release phase runs once per deploy and is never scaled."},
+	{object: objAppFreeze, name: "duplicate process type", atPlan: true,
+		config:  appFreeze(`  process_types = ["worker", "worker"]`),
+		summary: "Duplicate Process Type", attr: "process_types",
+		fix: "List each process type once, in the order to scale them down."},
+	{object: objAppFreeze, name: "nothing to change", atPlan: true,
+		config:  appFreeze("  maintenance   = false\n  process_types = []"),
+		summary: "Freeze Changes Nothing", attr: "maintenance",
+		fix: "Set `maintenance = true`, list process types, or add a `database` block."},
+	{object: objAppFreeze, name: "drain_wait not a duration", atPlan: true,
+		config:  appFreeze(`  drain_wait = "30 seconds"`),
+		summary: "Invalid Drain Wait", attr: "drain_wait",
+		fix: "Give a Go duration such as `30s` or `2m`."},
+	{object: objAppFreeze, name: "negative drain_wait", atPlan: true,
+		config:  appFreeze(`  drain_wait = "-5s"`),
+		summary: "Negative Drain Wait", attr: "drain_wait",
+		fix: "Give a duration of zero or more; `30s` matches Heroku's SIGTERM-to-SIGKILL grace."},
+	{object: objAppFreeze, name: "empty database block", atPlan: true,
+		config:  appFreeze("  database {}"),
+		summary: "Missing Database Argument", attr: "database", header: true,
+		fix: "Set `database.attachment` (such as `DATABASE`), or `database.url_wo` with `url_wo_version`."},
+	{object: objAppFreeze, name: "url_wo and attachment", atPlan: true,
+		config:  appFreeze("  database {\n    url_wo         = \"" + pgTargetURL + "\"\n    url_wo_version = 1\n    attachment     = \"DATABASE\"\n  }"),
+		summary: "Conflicting Database Arguments", attr: "database", header: true,
+		fix: "Keep one of `database.url_wo` and `database.attachment`."},
+	{object: objAppFreeze, name: "url_wo without version", atPlan: true,
+		config:  appFreeze("  database {\n    url_wo = \"" + pgTargetURL + "\"\n  }"),
+		summary: "Missing url_wo_version", attr: "database.url_wo_version", line: "database",
+		fix: "Add `url_wo_version = 1` and change it whenever the URL changes."},
+	{object: objAppFreeze, name: "url_wo with mysql scheme", atPlan: true,
+		config:  appFreeze("  database {\n    url_wo         = \"mysql://u:p@db.example.com/app\"\n    url_wo_version = 1\n  }"),
+		summary: "Invalid Database URL", attr: "database", header: true,
+		fix: "Give a `postgres://` URL of a credential that owns the database."},
+	{object: objAppFreeze, name: "attachment not an attachment name", atPlan: true,
+		config:  appFreeze("  database {\n    attachment = \"database_url\"\n  }"),
+		summary: "Invalid Attribute Value Match", attr: "database.attachment",
+		fix: "Use the attachment's name in capitals, such as `DATABASE`, without `_URL`."},
+	{object: objAppFreeze, name: "unknown attachment", atPlan: true,
+		config:  appFreeze("  database {\n    attachment = \"HEROKU_POSTGRESQL_RED\"\n  }"),
+		summary: "Unknown Database Attachment", attr: "database.attachment",
+		fix: "Use an attachment name that `heroku addons -a APP` lists for the database."},
 }
 
 // address is how Terraform names the row's object in a diagnostic.

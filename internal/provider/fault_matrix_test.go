@@ -35,8 +35,8 @@ import (
 // the rows are in one file per fault family: fault_matrix_heroku_test.go
 // (Heroku API), fault_matrix_ssm_test.go (SSM and Secrets Manager),
 // fault_matrix_route53_test.go, fault_matrix_restore_test.go
-// (pg_restore_job) and fault_matrix_signal_test.go (terraform interrupted
-// with SIGINT).
+// (pg_restore_job), fault_matrix_signal_test.go (terraform interrupted
+// with SIGINT) and fault_matrix_freeze_test.go (app_freeze).
 
 const (
 	fmTransparent = "transparent recovery"
@@ -159,6 +159,7 @@ func TestAccFaultMatrix(t *testing.T) {
 		{"route53", nil, fmRoute53Rows()},
 		{"pg", pg.setup, fmPGRows(pg)},
 		{"cli", nil, fmCLIRows()},
+		{"freeze", nil, append(fmFreezeRows(), fmFreezeCLIRows()...)},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -77,7 +77,7 @@ func (r *appFreezeResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			},
 			"generation": schema.Int64Attribute{
 				MarkdownDescription: "Counts the freezes that started from an unfrozen app (or froze the database " +
-					"again after it became writable); never decreases. Known at plan time, so that " +
+					"again after it became writable); it never decreases while the resource exists. Known at plan time, so that " +
 					"`heroku2aws_pg_restore_job.triggers` can use it to take the final copy after each new freeze. " +
 					"Repairing other drift, lifting the freeze and changing `drain_wait` keep it.",
 				Computed: true,

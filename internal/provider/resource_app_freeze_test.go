@@ -255,3 +255,37 @@ func TestAccAppFreeze_defaultsAndImport(t *testing.T) {
 		},
 	})
 }
+
+// The plan warns, without changing anything at Heroku, about web listed in
+// a Private Space (the maintenance page breaks) and about Heroku
+// Scheduler (its jobs keep running), with the manual step.
+func TestAccAppFreeze_planWarnings(t *testing.T) {
+	srv, url := startSandbox(t, freezeFixture(), herokuapi.Options{})
+	w := newCLIWorkspace(t, `
+resource "heroku2aws_app_freeze" "spacey" {
+  app           = "spacey"
+  process_types = ["worker", "web"]
+}
+resource "heroku2aws_app_freeze" "cron" {
+  app = "cron"
+}
+`, map[string]string{"HEROKU_API_URL": url, "HEROKU_API_KEY": testAPIKey})
+	out := w.mustRun("plan")
+	flat := strings.Join(strings.Fields(strings.ReplaceAll(out, "│", " ")), " ")
+	for _, want := range []string{
+		"Warning: Web Scaled Down In A Private Space",
+		"with heroku2aws_app_freeze.spacey",
+		"Warning: Heroku Scheduler Keeps Running",
+		"with heroku2aws_app_freeze.cron",
+		"heroku addons:open scheduler -a cron",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the plan does not say %q:\n%s", want, out)
+		}
+	}
+	for _, r := range srv.Requests() {
+		if r.Method != "GET" {
+			t.Errorf("the plan changed Heroku: %s %s", r.Method, r.Path)
+		}
+	}
+}

@@ -24,9 +24,11 @@ import (
 // the conversions between the model and secretimport (expand…, flatten…)
 // in resource_secret_import_convert.go.
 
-func newSecretImportResource() resource.Resource { return &secretImportResource{} }
+func newSecretImportResource() resource.Resource {
+	return &secretImportResource{resourceBase: newResourceBase("heroku2aws_secret_import")}
+}
 
-type secretImportResource struct{ data *providerData }
+type secretImportResource struct{ resourceBase }
 
 type secretImportModel struct {
 	ID                   types.String         `tfsdk:"id"`
@@ -93,10 +95,6 @@ const defaultSecretImportTimeout = 20 * time.Minute
 
 func (r *secretImportResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_secret_import"
-}
-
-func (r *secretImportResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, "resource heroku2aws_secret_import", &resp.Diagnostics)
 }
 
 func (r *secretImportResource) ConfigValidators(context.Context) []resource.ConfigValidator {
@@ -347,11 +345,7 @@ func (r *secretImportResource) ImportState(ctx context.Context, req resource.Imp
 		Exclude:         types.ListNull(types.StringType),
 		Rename:          types.MapNull(types.StringType),
 		WrittenCount:    types.Int64Value(0),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-			"create": types.StringType,
-			"update": types.StringType,
-			"delete": types.StringType,
-		})},
+		Timeouts:        nullTimeouts(),
 	}
 	m.Keys, m.ARNs = flattenKeys(keys)
 	m.CostEstimateUSDMonth = types.Float64Value(secretimport.MonthlyCost(dest, keys))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -111,11 +110,7 @@ func (r *secretImportResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "Estimated storage price in US dollars a month, from the price table on this page.",
 				Computed:            true,
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
-				Create: true,
-				Update: true,
-				Delete: true,
-			}),
+			"timeouts": createUpdateDeleteTimeouts(ctx),
 		},
 		Blocks: map[string]schema.Block{
 			"ssm": schema.SingleNestedBlock{

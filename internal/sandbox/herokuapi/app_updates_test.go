@@ -3,6 +3,7 @@ package herokuapi
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -229,5 +230,237 @@ func TestDriftHelpers(t *testing.T) {
 	}
 	if _, _, ok := s.AppState("nope"); ok {
 		t.Error("AppState of an unknown app: ok")
+	}
+}
+
+// TestFormationErrorsThroughHerokuGo checks every refusal: the real client
+// reads status, id and message, and nothing changes, even when the bad
+// update comes after good ones in a batch.
+func TestFormationErrorsThroughHerokuGo(t *testing.T) {
+	t.Parallel()
+	s, h, _ := startFreeze(t)
+	ctx := context.Background()
+	cases := []struct {
+		name, app string
+		call      func(app string) error
+		status    int
+		id, msg   string
+	}{
+		{"unknown type, single", "acme-private", func(app string) error {
+			_, err := h.FormationUpdate(ctx, app, "release", heroku.FormationUpdateOpts{Quantity: new(0)})
+			return err
+		}, 404, "not_found", "Couldn't find that process type (release)."},
+		{"unknown type, last of a batch", "acme-private", func(app string) error {
+			_, err := h.FormationBatchUpdate(ctx, app, batch(batchUpdate{Type: "web", Quantity: new(0)}, batchUpdate{Type: "worker", Quantity: new(0)}, batchUpdate{Type: "sidekiq", Quantity: new(0)}))
+			return err
+		}, 404, "not_found", "Couldn't find that process type (sidekiq)."},
+		{"negative quantity", "acme-private", func(app string) error {
+			_, err := h.FormationBatchUpdate(ctx, app, batch(batchUpdate{Type: "web", Quantity: new(0)}, batchUpdate{Type: "worker", Quantity: new(-1)}))
+			return err
+		}, 422, "invalid_params", "Quantity must be zero or more, not -1."},
+		{"unknown size", "acme-perf", func(app string) error {
+			_, err := h.FormationUpdate(ctx, app, "web", heroku.FormationUpdateOpts{Size: new("Standard-9X")})
+			return err
+		}, 422, "invalid_params", "No such size as Standard-9X. Available dyno sizes are Eco, Basic, Standard-1X, Standard-2X, Performance-M, Performance-L, Performance-L-RAM, Performance-XL and Performance-2XL."},
+		{"private size outside a space", "acme-perf", func(app string) error {
+			_, err := h.FormationUpdate(ctx, app, "web", heroku.FormationUpdateOpts{Size: new("Private-M")})
+			return err
+		}, 422, "invalid_params", "No such size as Private-M. Available dyno sizes are Eco, Basic, Standard-1X, Standard-2X, Performance-M, Performance-L, Performance-L-RAM, Performance-XL and Performance-2XL."},
+		{"mixing Basic with Standard", "acme-perf", func(app string) error {
+			_, err := h.FormationUpdate(ctx, app, "web", heroku.FormationUpdateOpts{Size: new("basic")})
+			return err
+		}, 422, "invalid_params", "Cannot use the following dyno types in the same app: Basic and Standard-1X"},
+		{"mixing Eco with Standard, one type of three", "acme-eco", func(app string) error {
+			_, err := h.FormationBatchUpdate(ctx, app, batch(batchUpdate{Type: "worker", Size: new("Standard-1X")}))
+			return err
+		}, 422, "invalid_params", "Cannot use the following dyno types in the same app: Eco and Standard-1X"},
+		{"two Basic dynos of a type", "acme-basic", func(app string) error {
+			_, err := h.FormationUpdate(ctx, app, "web", heroku.FormationUpdateOpts{Quantity: new(2)})
+			return err
+		}, 422, "invalid_params", "Cannot update to more than 1 Basic size dynos per process type."},
+		{"two Eco dynos of a type", "acme-eco", func(app string) error {
+			_, err := h.FormationUpdate(ctx, app, "web", heroku.FormationUpdateOpts{Quantity: new(2)})
+			return err
+		}, 422, "invalid_params", "Cannot update to more than 1 Eco size dynos per process type."},
+		{"a third Eco dyno", "acme-eco", func(app string) error {
+			_, err := h.FormationUpdate(ctx, app, "worker", heroku.FormationUpdateOpts{Quantity: new(1)})
+			return err
+		}, 422, "cannot_run_above_limit", "Cannot run more than 2 Eco size dynos."},
+		{"eleven Performance dynos of a type", "acme-perf", func(app string) error {
+			_, err := h.FormationUpdate(ctx, app, "web", heroku.FormationUpdateOpts{Quantity: new(11)})
+			return err
+		}, 422, "invalid_params", "Cannot update to more than 10 Performance-M size dynos per process type."},
+		{"more than 100 dynos", "acme-perf", func(app string) error {
+			_, err := h.FormationUpdate(ctx, app, "worker", heroku.FormationUpdateOpts{Quantity: new(99)})
+			return err
+		}, 422, "cannot_run_above_limit", "Cannot run more than 100 dynos."},
+		{"unknown app", "no-such-app", func(app string) error {
+			_, err := h.FormationUpdate(ctx, app, "web", heroku.FormationUpdateOpts{Quantity: new(0)})
+			return err
+		}, 404, "not_found", "Couldn't find that app."},
+		{"maintenance of an unknown app", "no-such-app", func(app string) error {
+			_, err := h.AppUpdate(ctx, app, heroku.AppUpdateOpts{Maintenance: new(true)})
+			return err
+		}, 404, "not_found", "Couldn't find that app."},
+		{"renaming", "acme-private", func(app string) error {
+			_, err := h.AppUpdate(ctx, app, heroku.AppUpdateOpts{Name: new("acme-renamed"), Maintenance: new(true)})
+			return err
+		}, 422, "invalid_params", "Updating name is not supported by this sandbox: only maintenance is."},
+	}
+	for _, c := range cases {
+		_, before, _ := s.AppState(c.app)
+		on, _, _ := s.AppState(c.app)
+		e := herokuErr(t, c.call(c.app))
+		if e.StatusCode != c.status || e.ID != c.id || e.Error() != c.msg {
+			t.Errorf("%s: %d %s %q, want %d %s %q", c.name, e.StatusCode, e.ID, e.Error(), c.status, c.id, c.msg)
+		}
+		if c.id == "cannot_run_above_limit" && e.URL != scalingLimitsURL {
+			t.Errorf("%s: url = %q", c.name, e.URL)
+		}
+		onAfter, after, _ := s.AppState(c.app)
+		if on != onAfter || len(before) != len(after) {
+			t.Errorf("%s: state changed", c.name)
+		}
+		for typ, st := range before {
+			if after[typ] != st {
+				t.Errorf("%s: %s changed from %v to %v", c.name, typ, st, after[typ])
+			}
+		}
+	}
+
+	// Scaling down is always allowed, even from above a limit (drift).
+	if err := s.SetFormation("acme-perf", "web", 15, ""); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := h.FormationUpdate(ctx, "acme-perf", "web", heroku.FormationUpdateOpts{Quantity: new(12)}); err != nil || f.Quantity != 12 {
+		t.Errorf("scaling down from above the limit = %+v, %v", f, err)
+	}
+	// Within the limits it works: Standard dynos have no limit per type,
+	// a whole Eco app may change size together.
+	if _, err := h.FormationUpdate(ctx, "acme-perf", "worker", heroku.FormationUpdateOpts{Quantity: new(80)}); err != nil {
+		t.Errorf("80 Standard-1X dynos: %v", err)
+	}
+	if _, err := h.FormationBatchUpdate(ctx, "acme-eco", batch(
+		batchUpdate{Type: "web", Size: new("Basic")}, batchUpdate{Type: "worker", Size: new("Basic")}, batchUpdate{Type: "clock", Size: new("Basic")},
+	)); err != nil {
+		t.Errorf("moving every type from Eco to Basic: %v", err)
+	}
+}
+
+// TestMalformedPatchBodies sends bodies heroku-go never sends.
+func TestMalformedPatchBodies(t *testing.T) {
+	t.Parallel()
+	s, base := Start(t, freezeFixture(), Options{})
+	cases := []struct {
+		path, body string
+		status     int
+		id         string
+	}{
+		{"/apps/acme-eco", `{"maintenance":`, 400, "bad_request"},
+		{"/apps/acme-eco", `[true]`, 400, "bad_request"},
+		{"/apps/acme-eco", `{"maintenance":"yes"}`, 422, "invalid_params"},
+		{"/apps/acme-eco", `{"maintenance":null}`, 422, "invalid_params"},
+		{"/apps/acme-eco", `{"build_stack":"heroku-22"}`, 422, "invalid_params"},
+		{"/apps/acme-eco/formation", `{}`, 422, "invalid_params"},
+		{"/apps/acme-eco/formation", `{"updates":{"type":"web"}}`, 422, "invalid_params"},
+		{"/apps/acme-eco/formation", `{"updates":[{"quantity":0}]}`, 422, "invalid_params"},
+		{"/apps/acme-eco/formation", `{"updates":[{"type":"web","quantity":0.5}]}`, 422, "invalid_params"},
+		{"/apps/acme-eco/formation", `{"updates":[{"type":"web","command":"x"}]}`, 422, "invalid_params"},
+		{"/apps/acme-eco/formation", `{"updates":[null]}`, 422, "invalid_params"},
+		{"/apps/acme-eco/formation/web", `{"type":"worker"}`, 422, "invalid_params"},
+		{"/apps/acme-eco/formation/web", `{"size":""}`, 422, "invalid_params"},
+		{"/apps/acme-eco/formation/web/extra", `{}`, 404, "not_found"},
+		{"/apps/acme-eco/domains", `{}`, 404, "not_found"},
+		{"/account", `{}`, 404, "not_found"},
+	}
+	for _, c := range cases {
+		r := patch(t, base, c.path, c.body)
+		if r.status != c.status {
+			t.Errorf("PATCH %s %s: %d %s, want %d", c.path, c.body, r.status, r.body, c.status)
+			continue
+		}
+		wantError(t, r, c.status, c.id)
+	}
+	if on, f, _ := s.AppState("acme-eco"); on || f["web"] != (FormationState{1, "Eco"}) {
+		t.Errorf("state changed: %v %v", on, f)
+	}
+	// An empty body is an empty object.
+	if r := patch(t, base, "/apps/acme-eco/formation/web", ""); r.status != 200 {
+		t.Errorf("empty body: %d %s", r.status, r.body)
+	}
+}
+
+func TestUpdateFaults(t *testing.T) {
+	t.Parallel()
+	s, h, _ := startFreeze(t)
+	ctx := context.Background()
+
+	// The 2nd formation PATCH from now fails, batch and single counted
+	// together; the 1st and the 3rd work.
+	s.FailFormationUpdate(2, http.StatusServiceUnavailable)
+	if _, err := h.FormationBatchUpdate(ctx, "acme-private", batch(batchUpdate{Type: "clock", Quantity: new(0)})); err != nil {
+		t.Fatalf("1st: %v", err)
+	}
+	_, err := h.FormationUpdate(ctx, "acme-private", "worker", heroku.FormationUpdateOpts{Quantity: new(0)})
+	if e := herokuErr(t, err); e.StatusCode != 503 || e.ID != "unavailable" {
+		t.Errorf("2nd = %+v", e)
+	}
+	if _, f, _ := s.AppState("acme-private"); f["worker"].Quantity != 1 || f["clock"].Quantity != 0 {
+		t.Errorf("after the injected failure: %v", f)
+	}
+	if _, err := h.FormationUpdate(ctx, "acme-private", "worker", heroku.FormationUpdateOpts{Quantity: new(0)}); err != nil {
+		t.Errorf("3rd: %v", err)
+	}
+
+	// A 4xx, and cancelling.
+	s.FailFormationUpdate(1, http.StatusUnprocessableEntity)
+	_, err = h.FormationUpdate(ctx, "acme-private", "web", heroku.FormationUpdateOpts{Quantity: new(0)})
+	if e := herokuErr(t, err); e.StatusCode != 422 || e.ID != "invalid_params" {
+		t.Errorf("injected 422 = %+v", e)
+	}
+	s.FailFormationUpdate(1, 500)
+	s.FailFormationUpdate(0, 500)
+	if _, err := h.FormationUpdate(ctx, "acme-private", "web", heroku.FormationUpdateOpts{Quantity: new(0)}); err != nil {
+		t.Errorf("after cancel: %v", err)
+	}
+
+	// Maintenance: the next app PATCH only; GETs do not consume it.
+	s.FailNextMaintenance(http.StatusInternalServerError)
+	if _, err := h.AppInfo(ctx, "acme-private"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = h.AppUpdate(ctx, "acme-private", heroku.AppUpdateOpts{Maintenance: new(true)})
+	if e := herokuErr(t, err); e.StatusCode != 500 || e.ID != "internal_server_error" {
+		t.Errorf("injected maintenance failure = %+v", e)
+	}
+	if on, _, _ := s.AppState("acme-private"); on {
+		t.Error("the failed PATCH turned maintenance on")
+	}
+	if app, err := h.AppUpdate(ctx, "acme-private", heroku.AppUpdateOpts{Maintenance: new(true)}); err != nil || !app.Maintenance {
+		t.Errorf("next AppUpdate = %v, %v", app, err)
+	}
+	s.FailNextMaintenance(409)
+	s.FailNextMaintenance(0)
+	if _, err := h.AppUpdate(ctx, "acme-private", heroku.AppUpdateOpts{Maintenance: new(false)}); err != nil {
+		t.Errorf("after cancel: %v", err)
+	}
+	for _, st := range []int{401, 403, 404, 409, 418, 429, 502, 504} {
+		s.FailNextMaintenance(st)
+		_, err := h.AppUpdate(ctx, "acme-private", heroku.AppUpdateOpts{Maintenance: new(true)})
+		if e := herokuErr(t, err); e.StatusCode != st || e.ID == "" || e.Error() == "" {
+			t.Errorf("injected %d = %+v", st, e)
+		}
+	}
+
+	// The request log has the PATCHes with their status, and no bodies
+	// (Request has no body field at all).
+	var patches []string
+	for _, r := range s.Requests() {
+		if r.Method == http.MethodPatch {
+			patches = append(patches, r.Path+" "+http.StatusText(r.Status))
+		}
+	}
+	if len(patches) != 16 || patches[1] != "/apps/acme-private/formation/worker Service Unavailable" || patches[0] != "/apps/acme-private/formation OK" {
+		t.Errorf("PATCHes in the log = %q", patches)
 	}
 }

@@ -7,8 +7,8 @@
 //
 // # Endpoints
 //
-// All read-only (GET), with bodies shaped like the heroku-go v5.5.0 types and
-// valid against the Platform API schema that ships in heroku-go:
+// Bodies are shaped like the heroku-go v5.5.0 types and valid against the
+// Platform API schema that ships in heroku-go, requests and answers alike:
 //
 //	GET /account                        heroku.Account
 //	GET /account/rate-limits            heroku.RateLimit (free: costs no token)
@@ -26,8 +26,61 @@
 //	GET /dyno-sizes                     []heroku.DynoSize
 //	GET /dyno-sizes/{id_or_name}        heroku.DynoSize (names match case-insensitively)
 //
-// Anything else answers 404 {"id":"not_found"} with Heroku's "endpoint not
-// found" message. A missing app, team or dyno size answers 404 with
+//	PATCH /apps/{app}                        heroku.App ({"maintenance": bool} only)
+//	PATCH /apps/{app}/formation              []heroku.Formation (the updated types, in request order)
+//	PATCH /apps/{app}/formation/{type_or_id} heroku.Formation
+//
+// # Maintenance and formation updates
+//
+// The fixture data is immutable but for each app's maintenance flag and
+// each process type's quantity and size, which the PATCHes change (and
+// Server.SetMaintenance and Server.SetFormation, behind the API's back,
+// to simulate someone scaling in the dashboard). GET /apps, /apps/{app},
+// /teams/{team}/apps and /apps/{app}/formation reflect them; updated_at
+// moves to Options.Clock's now when a value changes, not when a PATCH
+// repeats it. Server.AppState reads them without a request. Fidelity
+// notes:
+//
+//   - PATCH /apps/{app} takes maintenance only: name and build_stack answer
+//     422 {"id":"invalid_params"} "Updating name is not supported by this
+//     sandbox: only maintenance is." (Heroku would rename the app or change
+//     its stack). An empty body answers the app unchanged.
+//   - A process type is named as in the Procfile (case-sensitive) or by
+//     formation id (case-insensitive); "release" is no formation type.
+//     Unknown: 404 {"id":"not_found","resource":"formation"} "Couldn't find
+//     that process type (worker).".
+//   - A batch is all or nothing: every update is checked against the
+//     formation as it would be after the whole batch, and an error changes
+//     nothing. The same type twice: the later update wins.
+//   - Sizes are matched case-insensitively and answered canonically. An
+//     unknown size, or a Private/Shield size for an app outside a Private
+//     Space, answers 422 invalid_params "No such size as X. Available dyno
+//     sizes are A, B and C." (a Private Space app may use every size: the
+//     sandbox does not restrict it to Private and Shield sizes).
+//   - Tiers do not mix: Eco only with Eco, Basic only with Basic; Standard,
+//     Performance, Private and Shield together. Checked when an update
+//     changes a size: 422 invalid_params "Cannot use the following dyno
+//     types in the same app: Eco and Standard-1X".
+//   - Limits (Cedar's defaults): 1 dyno per type on Eco and Basic, 10 per
+//     type on Performance, Private and Shield: 422 invalid_params "Cannot
+//     update to more than 1 Basic size dynos per process type."; at most 2
+//     Eco dynos and 100 dynos per app: 422
+//     {"id":"cannot_run_above_limit","limit":2,"url":...} "Cannot run more
+//     than 2 Eco size dynos." / "Cannot run more than 100 dynos.". Only
+//     updates that add dynos are checked: scaling down always works.
+//   - A negative or fractional quantity, a field the schema does not list
+//     and a batch without updates or an update without type answer 422
+//     invalid_params; a body that is not a JSON object 400 bad_request.
+//     These texts are the sandbox's own.
+//   - Server.FailFormationUpdate(nth, status) fails the nth formation PATCH
+//     from now (batch and single counted together) and
+//     Server.FailNextMaintenance(status) the next app PATCH, with Heroku's
+//     body for that status, changing nothing.
+//   - The request log records PATCHes like every request: method, path,
+//     status, never the body.
+//
+// Anything else (any other method or path) answers 404 {"id":"not_found"}
+// with Heroku's "endpoint not found" message. A missing app, team or dyno size answers 404 with
 // {"id":"not_found","message":"Couldn't find that app.","resource":"app"}
 // (and "team", "dyno_size").
 //

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -45,7 +46,14 @@ func get(t testing.TB, base, path string, extra ...string) response {
 // do sends a GET with exactly the given header pairs (plus Accept).
 func do(t testing.TB, base, path string, headers ...string) response {
 	t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, base+path, nil)
+	return roundTrip(t, http.MethodGet, base, path, nil, headers...)
+}
+
+// roundTrip sends one request with the given body and header pairs (plus
+// Accept).
+func roundTrip(t testing.TB, method, base, path string, body io.Reader, headers ...string) response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), method, base+path, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,14 +63,14 @@ func do(t testing.TB, base, path string, headers ...string) response {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
+		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("GET %s: reading body: %v", path, err)
+		t.Fatalf("%s %s: reading body: %v", method, path, err)
 	}
-	return response{status: resp.StatusCode, header: resp.Header, body: body}
+	return response{status: resp.StatusCode, header: resp.Header, body: data}
 }
 
 // wantError checks a Heroku-shaped error answer.
@@ -95,4 +103,11 @@ func decodeStrict(t testing.TB, data []byte, v any) {
 	if err := dec.Decode(v); err != nil {
 		t.Fatalf("decoding into %T: %v\n%s", v, err, data)
 	}
+}
+
+// patch sends an authorized PATCH with a JSON body.
+func patch(t testing.TB, base, path, body string) response {
+	t.Helper()
+	return roundTrip(t, http.MethodPatch, base, path, strings.NewReader(body),
+		"Authorization", "Bearer "+testKey, "Content-Type", "application/json")
 }

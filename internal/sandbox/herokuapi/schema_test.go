@@ -86,12 +86,14 @@ func escapeModulePath(p string) string {
 	return b.String()
 }
 
-// schemaLink is a GET link of the schema with its compiled target schema.
+// schemaLink is a link of the schema with its compiled target schema and,
+// for links that take a body, its request schema.
 type schemaLink struct {
-	href   string // as in the schema
-	rel    string
-	re     *regexp.Regexp
-	target *jsonschema.Schema
+	href    string // as in the schema
+	rel     string
+	re      *regexp.Regexp
+	target  *jsonschema.Schema
+	request *jsonschema.Schema // nil when the link takes no body
 }
 
 var hrefVarRE = regexp.MustCompile(`\{\([^)]*\)\}`)
@@ -101,6 +103,13 @@ var hrefVarRE = regexp.MustCompile(`\{\([^)]*\)\}`)
 // and allow no others, so that answers must carry exactly the documented
 // fields (interagent's "strictProperties", applied everywhere).
 func compileLinks(t *testing.T, strict bool) []schemaLink {
+	t.Helper()
+	return compileMethodLinks(t, strict, "GET")
+}
+
+// compileMethodLinks compiles the links of one method, as compileLinks
+// does for GET.
+func compileMethodLinks(t *testing.T, strict bool, method string) []schemaLink {
 	t.Helper()
 	orig, err := herokuSchemaDoc()
 	if err != nil {
@@ -130,7 +139,7 @@ func compileLinks(t *testing.T, strict bool) []schemaLink {
 		ls, _ := def.(map[string]any)["links"].([]any)
 		for i, l := range ls {
 			link := l.(map[string]any)
-			if link["method"] != "GET" || link["targetSchema"] == nil {
+			if link["method"] != method || link["targetSchema"] == nil {
 				continue
 			}
 			href := link["href"].(string)
@@ -139,7 +148,13 @@ func compileLinks(t *testing.T, strict bool) []schemaLink {
 				t.Fatalf("compiling %s link %s: %v", name, href, err)
 			}
 			rel, _ := link["rel"].(string)
-			links = append(links, schemaLink{href: href, rel: rel, re: hrefPattern(href), target: sch})
+			var req *jsonschema.Schema
+			if link["schema"] != nil {
+				if req, err = c.Compile(fmt.Sprintf("%s#/definitions/%s/links/%d/schema", loc, name, i)); err != nil {
+					t.Fatalf("compiling %s link %s request: %v", name, href, err)
+				}
+			}
+			links = append(links, schemaLink{href: href, rel: rel, re: hrefPattern(href), target: sch, request: req})
 		}
 	}
 	return links
@@ -351,15 +366,22 @@ func TestGeneratedAppsMatchPlatformSchema(t *testing.T) {
 		for _, path := range []string{"/apps/" + name, "/apps/" + name + "/formation", "/apps/" + name + "/addons",
 			"/apps/" + name + "/addon-attachments", "/apps/" + name + "/domains", "/apps/" + name + "/releases",
 			"/apps/" + name + "/config-vars"} {
-			r := get(t, base, path)
-			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(r.body))
-			if err != nil || r.status != 200 {
-				t.Fatalf("GET %s: %d %v", path, r.status, err)
-			}
-			if err := matchLink(t, links, path).target.Validate(inst); err != nil {
-				t.Errorf("GET %s: %v", path, err)
-			}
+			validateGET(t, links, base, path)
 		}
+	}
+}
+
+// validateGET checks the answer of an authorized GET against its link's
+// target schema.
+func validateGET(t *testing.T, links []schemaLink, base, path string) {
+	t.Helper()
+	r := get(t, base, path)
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(r.body))
+	if err != nil || r.status != 200 {
+		t.Fatalf("GET %s: %d %v", path, r.status, err)
+	}
+	if err := matchLink(t, links, path).target.Validate(inst); err != nil {
+		t.Errorf("GET %s: %v", path, err)
 	}
 }
 
