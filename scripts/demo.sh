@@ -13,7 +13,13 @@
 #    config vars to SSM (write-only), the database copied and verified, a
 #    weighted DNS pair per domain at Heroku 100 / AWS 0; a second plan is
 #    empty and the state holds no secret;
-# 5. shifts DNS to 10 %, then 100 %;
+# 5. runs the cutover window as phases of the same migration, each one
+#    apply: cutover (freeze Heroku, final copy verified, DNS to AWS 100),
+#    a rollback drill (Heroku unfrozen with its exact quantities, DNS back
+#    to Heroku 100), then cutover again; it prints the window's length
+#    phase by phase (freeze, final copy, verify, DNS) from the apply's
+#    machine-readable UI (terraform apply -json), the restore job's
+#    started_at/finished_at and the provider's log;
 # 6. prints a summary, and removes everything on exit.
 #
 # target/ is generated and checked with `terraform fmt`, not applied: the
@@ -102,6 +108,10 @@ mig="$work/out/migration"
 
 # What an operator copies from `terraform -chdir=target output -json`: the
 # load balancer per app and the RDS URLs. Here: the local target cluster.
+# The sample's DATABASE_URL config var is a placeholder that no server
+# answers, so the demo's freeze leaves the database alone
+# (freeze_databases = false): the database freeze runs against real
+# PostgreSQL in TestAccModuleWindow and TestAccGeneratedMigration.
 copy=false
 [ -n "${HEROKU2AWS_DEMO_TARGET_URL:-}" ] && copy=true
 cat >"$mig/target.auto.tfvars.json" <<JSON
@@ -109,6 +119,7 @@ cat >"$mig/target.auto.tfvars.json" <<JSON
   "aws_targets": {"acme-api": "acme-api-alb-123456.us-east-1.elb.amazonaws.com"},
   "copy_databases": $copy,
   "database_target_urls": {"acme-api": {"DATABASE": "${HEROKU2AWS_DEMO_TARGET_URL:-}"}},
+  "freeze_databases": false,
   "dns_zone_ids": {"api.acme.com": "$HEROKU2AWS_ZONE_ID", "www.acme.com": "$HEROKU2AWS_ZONE_ID"}
 }
 JSON
@@ -133,14 +144,107 @@ if [ -n "$secret" ] && grep -qF "$secret" "$mig/terraform.tfstate"; then
 fi
 echo "SECRET_KEY_BASE's value appears nowhere in terraform.tfstate."
 
-step "DNS cutover: 10 %, then 100 % to AWS"
-for weight in 10 100; do
-  if ! terraform -chdir="$mig" apply -auto-approve -input=false -no-color -var "aws_weight=$weight" >"$work/cutover.out" 2>&1; then
-    cat "$work/cutover.out" >&2
-    fail "the cutover step to aws_weight=$weight failed"
+# epoch seconds (with fractions) of an RFC 3339 time.
+epoch() { date -u -d "$1" +%s.%N; }
+# secs A B: B - A in seconds, two decimals.
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+# ui_time FILE TYPE PATTERN first|last: the @timestamp of the first or
+# last message of TYPE (apply_start, apply_complete) whose resource
+# address matches PATTERN, in the JSON UI of an apply.
+ui_time() {
+  local sel=first
+  [ "$4" = last ] && sel=last
+  jq -r --arg type "$2" --arg re "$3" \
+    'select(.type == $type and (.hook.resource.addr // "" | test($re))) | .["@timestamp"]' "$1" |
+    sort | { if [ "$sel" = first ]; then sed -n 1p; else tail -n 1; fi; }
+}
+
+# log_time FILE PATTERN first|last: the time of the first or last line of
+# a TF_LOG file matching PATTERN.
+log_time() {
+  local lines
+  lines=$(sed -n "s/^\([0-9][0-9TZ:.+-]*\) .*$2.*/\1/p" "$1")
+  if [ "$3" = first ]; then sed -n 1p <<<"$lines"; else tail -n 1 <<<"$lines"; fi
+}
+
+# apply_phase PHASE: one terraform apply of the migration in PHASE, timed,
+# with the JSON UI in $work/PHASE.json and the provider's log in
+# $work/PHASE.log. The demo's drain wait is 3 s instead of 30 s.
+apply_phase() {
+  local phase=$1 t0 t1
+  t0=$(date -u +%s.%N)
+  if ! TF_LOG_PROVIDER=info TF_LOG_PATH="$work/$phase.log" terraform -chdir="$mig" apply -auto-approve -input=false -json \
+    -var "phase=${phase%-*}" -var freeze_drain_wait=3s >"$work/$phase.json" 2>&1; then
+    jq -r 'select(.["@level"] == "error") | .diagnostic | "\(.summary): \(.detail)"' "$work/$phase.json" >&2 || cat "$work/$phase.json" >&2
+    fail "terraform apply with phase=${phase%-*} failed"
   fi
-  echo "aws_weight=$weight applied"
-done
+  t1=$(date -u +%s.%N)
+  apply_seconds=$(secs "$t0" "$t1")
+  apply_started=$t0
+}
+
+# window PHASE: the cutover window of an apply, step by step.
+window() {
+  local ui="$work/$1.json" log="$work/$1.log"
+  local f0 f1 c0 v0 c1 d0 d1
+  f0=$(epoch "$(ui_time "$ui" apply_start 'heroku2aws_app_freeze' first)")
+  f1=$(epoch "$(ui_time "$ui" apply_complete 'heroku2aws_app_freeze' last)")
+  d0=$(epoch "$(ui_time "$ui" apply_start 'heroku2aws_weighted_dns_record' first)")
+  d1=$(epoch "$(ui_time "$ui" apply_complete 'heroku2aws_weighted_dns_record' last)")
+  printf '  %-12s %6s s  (maintenance on, non-web types to 0, %s drain wait)\n' freeze "$(secs "$f0" "$f1")" 3s
+  if [ "$copy" = true ]; then
+    # The job's log lines (millisecond times) split the copy from its
+    # verification; its started_at/finished_at (whole seconds) bound both.
+    local copies started finished
+    copies=$(terraform -chdir="$mig" output -json window)
+    started=$(jq -r '[.[].copies[].started_at] | min' <<<"$copies")
+    finished=$(jq -r '[.[].copies[].finished_at] | max' <<<"$copies")
+    c0=$(log_time "$log" 'pg restore job: ' first)
+    v0=$(log_time "$log" 'pg restore job: verify' first)
+    c1=$(log_time "$log" 'pg restore job: verify.*status=finished' last)
+    if [ -n "$c0" ] && [ -n "$v0" ] && [ -n "$c1" ]; then
+      printf '  %-12s %6s s  (capture, download, pg_restore)\n' "final copy" "$(secs "$(epoch "$c0")" "$(epoch "$v0")")"
+      printf '  %-12s %6s s  (row counts, table by table)\n' verify "$(secs "$(epoch "$v0")" "$(epoch "$c1")")"
+    else
+      printf '  %-12s %6s s  (capture, download, pg_restore and row counts)\n' "copy+verify" "$(secs "$(epoch "$started")" "$(epoch "$finished")")"
+    fi
+    printf '  %-12s %s -> %s (the restore job'"'"'s started_at -> finished_at)\n' "" "$started" "$finished"
+  fi
+  printf '  %-12s %6s s  (one Route 53 batch per domain, until INSYNC)\n' DNS "$(secs "$d0" "$d1")"
+  printf '  %-12s %6s s  from the first freeze to DNS at AWS 100 (the apply took %s s)\n' window "$(secs "$f0" "$d1")" "$apply_seconds"
+}
+
+traffic_is() {
+  local got
+  got=$(terraform -chdir="$mig" output -json traffic | jq -r '[.[][]] | unique | join(", ")')
+  echo "  traffic: $got"
+  case "$got" in *"$1"*) ;; *) fail "expected traffic $1" ;; esac
+}
+
+step "Cutover window: phase=cutover (freeze Heroku, final copy verified, then DNS to AWS 100)"
+apply_phase cutover
+window cutover
+traffic_is "heroku 0% / aws 100%"
+terraform -chdir="$mig" output -json freeze |
+  jq -r 'to_entries[] | "  \(.key): frozen=\(.value.in_effect), was \(.value.prior_formation | to_entries | map("\(.key) \(.value)") | join(", ")), maintenance was \(.value.prior_maintenance)"'
+
+step "Rollback drill: phase=rollback (Heroku unfrozen first, then DNS back to Heroku 100, one apply)"
+apply_phase rollback
+r1=$(epoch "$(ui_time "$work/rollback.json" apply_complete 'heroku2aws_app_freeze' last)")
+d1=$(epoch "$(ui_time "$work/rollback.json" apply_complete 'heroku2aws_weighted_dns_record' last)")
+echo "  Heroku serving unfrozen $(secs "$apply_started" "$r1") s after the apply started; DNS at Heroku 100 after $(secs "$apply_started" "$d1") s (apply: $apply_seconds s)"
+if jq -e 'select(.type == "apply_start" and (.hook.resource.addr // "" | test("pg_restore_job")))' "$work/rollback.json" >/dev/null; then
+  fail "the rollback copied a database again"
+fi
+echo "  no database copied"
+traffic_is "heroku 100% / aws 0%"
+terraform -chdir="$mig" output -json freeze |
+  jq -r 'to_entries[] | "  \(.key): frozen=\(.value.in_effect)"'
+
+step "Cutover again: phase=cutover (a new freeze generation, so a new final copy)"
+apply_phase cutover-2
+window cutover-2
+traffic_is "heroku 0% / aws 100%"
 
 step "Summary"
 terraform -chdir="$mig" output -no-color

@@ -1,8 +1,10 @@
 # The migration of one Heroku app: config vars into SSM Parameter Store
 # (never stored in the plan or state), the Heroku Postgres database copied
 # into PostgreSQL on AWS and verified, and a weighted DNS pair that moves
-# traffic from Heroku to AWS step by step. `make demo` applies it against
-# the local sandboxes.
+# traffic from Heroku to AWS; `phase` runs the cutover window: freeze
+# Heroku, the final copy verified, then DNS to AWS, and a rollback in one
+# apply. The generator's migration/ does the same per app through the
+# heroku-app-migration module.
 terraform {
   required_version = ">= 1.11"
   required_providers {
@@ -16,6 +18,17 @@ terraform {
 # SDK chain (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...).
 provider "heroku2aws" {
   aws {}
+}
+
+variable "phase" {
+  description = "rehearsal (copy, Heroku serves), cutover (freeze, final copy verified, DNS to AWS 100), rollback (unfreeze, DNS to Heroku 100) or done (stay frozen at AWS 100)."
+  type        = string
+  default     = "rehearsal"
+
+  validation {
+    condition     = contains(["rehearsal", "cutover", "rollback", "done"], var.phase)
+    error_message = "phase must be one of rehearsal, cutover, rollback, done."
+  }
 }
 
 variable "app" {
@@ -83,8 +96,25 @@ variable "database_run" {
   default     = "rehearsal-1"
 }
 
+# Maintenance mode on, every process type but web and release scaled to 0,
+# and the database read-only, while phase is cutover or done. Turning it off
+# restores exactly what it recorded.
+resource "heroku2aws_app_freeze" "this" {
+  app     = data.heroku2aws_app.this.id
+  enabled = contains(["cutover", "done"], var.phase)
+
+  dynamic "database" {
+    for_each = var.restore_database ? ["DATABASE"] : []
+    content {
+      attachment = database.value
+    }
+  }
+}
+
+# Copies run in a rehearsal and in the cutover only: a rollback, or an
+# apply after the cutover (done), never overwrites what AWS has written.
 resource "heroku2aws_pg_restore_job" "database" {
-  count = var.restore_database ? 1 : 0
+  count = var.restore_database && contains(["rehearsal", "cutover"], var.phase) ? 1 : 0
 
   source {
     heroku_backup {
@@ -95,12 +125,13 @@ resource "heroku2aws_pg_restore_job" "database" {
   target_url = var.database_target_url
   clean      = true
   verify     = "row_counts"
-  triggers   = { run = var.database_run }
+  triggers   = { run = var.database_run, freeze = heroku2aws_app_freeze.this.generation }
+  depends_on = [heroku2aws_app_freeze.this]
 }
 
 output "database_restore" {
   description = "The last copy: backup, duration, and rows per table (source -> target)."
-  value = var.restore_database ? {
+  value = length(heroku2aws_pg_restore_job.database) > 0 ? {
     backup  = heroku2aws_pg_restore_job.database[0].backup_id
     seconds = heroku2aws_pg_restore_job.database[0].duration_seconds
     tables = {
@@ -130,9 +161,13 @@ variable "aws_target" {
 }
 
 variable "aws_weight" {
-  description = "Share of traffic for AWS out of 100: step it 0, 10, 50, 100 (and back to roll back)."
+  description = "Share of traffic for AWS out of 100 in the rehearsal phase; cutover and done send 100, rollback 0."
   type        = number
   default     = 0
+}
+
+locals {
+  aws_weight = { rehearsal = var.aws_weight, cutover = 100, rollback = 0, done = 100 }[var.phase]
 }
 
 data "heroku2aws_domains" "this" {
@@ -147,13 +182,16 @@ resource "heroku2aws_weighted_dns_record" "cutover" {
 
   heroku {
     target = one([for d in data.heroku2aws_domains.this.domains : d.cname if d.hostname == var.hostname])
-    weight = 100 - var.aws_weight
+    weight = 100 - local.aws_weight
   }
 
   aws {
     target = var.aws_target
-    weight = var.aws_weight
+    weight = local.aws_weight
   }
+
+  # After the verified copy (cutover) and after Heroku is unfrozen (rollback).
+  depends_on = [heroku2aws_pg_restore_job.database, heroku2aws_app_freeze.this]
 }
 
 output "traffic" {
@@ -161,6 +199,16 @@ output "traffic" {
   value = var.zone_id == null ? null : format("%s: heroku %.0f%% / aws %.0f%% (change %s, %s)", var.hostname,
     heroku2aws_weighted_dns_record.cutover[0].heroku_traffic_percent, heroku2aws_weighted_dns_record.cutover[0].aws_traffic_percent,
   heroku2aws_weighted_dns_record.cutover[0].change_id, heroku2aws_weighted_dns_record.cutover[0].status)
+}
+
+output "freeze" {
+  description = "Whether Heroku is frozen, and what the freeze changed (restored on rollback)."
+  value = {
+    in_effect       = heroku2aws_app_freeze.this.in_effect
+    generation      = heroku2aws_app_freeze.this.generation
+    frozen_at       = heroku2aws_app_freeze.this.frozen_at
+    prior_formation = heroku2aws_app_freeze.this.prior_formation
+  }
 }
 
 output "parameter_arns" {

@@ -1,17 +1,14 @@
 package codegen
 
-// This file writes the "Rollback checklist" section of INVENTORY.md.
+// This file writes the "Rollback checklist" section of INVENTORY.md: the
+// rollback phase, and what it cannot do.
 
 import "strconv"
 
 func (d *invDoc) rollback() {
 	apps := d.inv.Apps
-	d.line("Until the decommission date, rolling back is a few commands. Tick them off in order.")
+	d.line("Until the decommission date, rolling back is one apply and a few checks. Tick them off in order.")
 	d.line("")
-	if d.domainCount > 0 {
-		d.line("- [ ] **Move traffic back:** set `aws_weight = 0` in `migration/terraform.tfvars` and run `terraform -chdir=migration apply`. " +
-			"Both records of each domain change in one batch, and Route 53 moves traffic back within the TTL (" + strconv.Itoa(dnsTTLSeconds) + " s).")
-	}
 	stop := "- [ ] **Stop the work on AWS** so that nothing runs on both sides: "
 	if _, redis := d.storeCounts(); redis > 0 {
 		stop += "let the AWS workers finish the jobs queued in ElastiCache (nothing copies it back to Heroku Redis), then "
@@ -29,38 +26,43 @@ func (d *invDoc) rollback() {
 			}
 		}
 		pg, _ := d.storeCounts()
-		d.line("- [ ] **Recover the writes made on RDS**, while Heroku is still in maintenance mode so that no new write conflicts with them. " +
+		d.line("- [ ] **Recover the writes made on RDS** before the rollback apply, while Heroku is still frozen so that no new write conflicts with them. " +
 			"Nothing copies RDS back to Heroku: rows written on AWS after the cutover copy exist only in RDS (" + mdJoinMore(dbs, pg) + "). " +
-			"Find them by comparing each table's row count with the count the cutover copy verified (`terraform -chdir=migration output database_restores`), " +
+			"Find them by comparing each table's row count with the count the cutover copy verified (in `cutover-copy.json`, saved in step 6), " +
 			"and by selecting rows whose creation or update timestamp is later than the copy; copy them to Heroku by hand or, after many writes, " +
-			"dump RDS and restore it into Heroku (see the *Moving the database* guide).")
+			"dump RDS and restore it into Heroku (see the *Moving the database* guide). The database freeze makes the Heroku database read-only for new sessions: " +
+			"run `SET default_transaction_read_only = off` in the session that copies them.")
 	}
+	writable := ""
+	if len(d.dbApps) > 0 {
+		writable = ", the database writable again"
+	}
+	roll := "- [ ] **Roll back:** set `phase = \"rollback\"` in `migration/terraform.tfvars` and run `terraform -chdir=migration apply`. " +
+		"One apply lifts every app's freeze first (maintenance mode off, each process type back to the quantity and size the freeze recorded" + writable + "; " +
+		"`terraform -chdir=migration output freeze` shows what will be restored), and copies nothing, even after a failed cutover"
+	if d.domainCount > 0 {
+		roll += "; then it moves every domain back to Heroku 100 %, both records of each domain in one batch, and Route 53 moves traffic back within the TTL (" + strconv.Itoa(dnsTTLSeconds) + " s)"
+	}
+	d.line(roll + ".")
 	var reopen, rescale []string
 	for i := range apps {
-		maintenance, scale := invHoldCommands(&apps[i], false)
-		if maintenance != "" {
-			reopen = append(reopen, maintenance)
-		}
+		maintenance, scale := invUnfreezeCommands(&apps[i])
+		reopen = append(reopen, maintenance)
 		if scale != "" {
 			rescale = append(rescale, scale)
 		}
 	}
-	if len(reopen) > 0 {
-		d.line("- [ ] **Turn maintenance mode off** once the writes are back (at once if AWS took none):")
+	if len(reopen)+len(rescale) > 0 {
+		d.line("- [ ] **Check Heroku serves again** (`heroku ps`, `heroku apps:info`). Should the apply fail to reach Heroku, the same by hand, with the quantities of this inventory:")
 		d.line("")
-		d.commands("  ", reopen, "commands")
-		d.line("")
-	}
-	if len(rescale) > 0 {
-		d.line("- [ ] **Scale Heroku back** to the quantities in this inventory:")
-		d.line("")
-		d.commands("  ", rescale, "commands")
+		d.commands("  ", append(reopen, rescale...), "commands")
 		d.line("")
 	}
 	if len(d.schedApps) > 0 {
-		d.line("- [ ] **Re-create the Heroku Scheduler jobs** of " + d.appLinks(d.schedApps) + " that you removed in step 6.")
+		d.line("- [ ] **Enable the Heroku Scheduler jobs** of " + d.appLinks(d.schedApps) + " again (`heroku addons:open scheduler -a APP`), that you disabled in step 6: no apply can.")
 	}
-	d.line("- [ ] **Keep the Heroku apps, add-ons and databases until the decommission date:** once they are gone there is nothing to roll back to.")
+	d.line("- [ ] **Keep the Heroku apps, add-ons and databases until the decommission date:** once they are gone there is nothing to roll back to. " +
+		"To try again later, apply `phase = \"cutover\"`: it freezes Heroku anew and copies the databases again.")
 	d.line("- [ ] Config vars changed in SSM after the import are not copied back to Heroku: re-apply such changes with `heroku config:set`.")
 	d.line("")
 }

@@ -131,22 +131,23 @@ func (d *invDoc) runbookImages() {
 	d.line("")
 }
 
-// runbookMigration is step 3 of the runbook: it copies the config vars and rehearses the database copy.
+// runbookMigration is step 3 of the runbook: it copies the config vars,
+// rehearses the database copy and measures the window.
 func (d *invDoc) runbookMigration() {
 	apps := d.inv.Apps
-	step3 := "3. **Copy the config vars.**"
+	step3 := "3. **Rehearse (`phase = \"rehearsal\"`): copy the config vars.**"
 	if len(d.dbApps) > 0 {
-		step3 = "3. **Copy the config vars and rehearse the database copy.**"
+		step3 = "3. **Rehearse (`phase = \"rehearsal\"`): copy the config vars and rehearse the database copy.**"
 	}
-	d.line(step3 + " Write `migration/terraform.tfvars` with the run settings (later steps edit this file):")
+	d.line(step3 + " Write `migration/terraform.tfvars` with the run settings (later steps change `phase` in this file):")
 	d.line("")
-	vars := []string{"copy_databases = true", `database_run   = "rehearsal-1"`, "aws_weight     = 0"}
+	vars := []string{`phase          = "rehearsal"`, "copy_databases = true", `database_run   = "rehearsal-1"`, "aws_weight     = 0"}
 	if d.domainCount > 0 {
 		vars = append(vars, d.zoneMap("dns_zone_ids")...)
 	}
 	d.tfvars("migration/terraform.tfvars", vars)
 	d.line("")
-	d.codeBlock("   ", "sh", []string{"terraform -chdir=migration init", "terraform -chdir=migration apply"})
+	d.codeBlock("   ", "sh", []string{"terraform -chdir=migration init", "time terraform -chdir=migration apply"})
 	d.line("")
 	d.line("   The apply writes the " + mdPlural(d.userVarCount, "user-set config var", "user-set config vars") +
 		" of " + mdPlural(len(apps), "app", "apps") + " to SSM through the write-only path (the values never reach the plan or the state)" + d.dbCopySentence())
@@ -165,9 +166,12 @@ func (d *invDoc) runbookMigration() {
 	if len(d.stores) > 0 {
 		d.line("")
 	}
+	d.line("   Nothing is frozen in a rehearsal: Heroku keeps serving, and every domain stays at Heroku 100 / AWS 0 (`aws_weight` can send a test share; its writes land in the rehearsal copy, which the cutover copy replaces).")
+	d.line("")
 	if len(d.dbApps) > 0 {
-		d.line("   `terraform -chdir=migration output database_restores` shows how long each copy took: that, plus a margin, is the maintenance window. " +
-			"Rehearse again by setting `database_run` to `\"rehearsal-2\"` and so on.")
+		d.line("   **Measure the window.** `terraform -chdir=migration output database_restores` shows how long each copy took. " +
+			"The cutover window is the freeze (its drain wait, 30 s by default, after scaling the workers down), that copy, its verification, " +
+			"and the DNS change (the apply waits for Route 53's `INSYNC`); announce it with a margin. Rehearse again by setting `database_run` to `\"rehearsal-2\"` and so on.")
 		d.line("")
 	}
 }
@@ -232,57 +236,87 @@ func (d *invDoc) runbookSmoke() {
 	d.line("")
 }
 
-// runbookWindow is step 6 of the runbook: it stops writes on Heroku and makes the final copy.
+// runbookWindow is step 6 of the runbook: the cutover window, one apply.
 func (d *invDoc) runbookWindow() {
 	apps := d.inv.Apps
-	if len(d.dbApps) > 0 {
-		d.line("6. **Maintenance window: the final copy.** Stop writes on Heroku: maintenance mode for the web apps that use a database, and every non-web process scaled to 0 (maintenance mode does not stop them).")
+	intro := "6. **Cut over (`phase = \"cutover\"`).** Before the window, do by hand what a freeze cannot: stop the one-off dynos still running (`heroku ps -a APP`, then `heroku ps:stop`)"
+	if len(d.schedApps) > 0 {
+		intro += ", and move the scheduled jobs of " + d.appLinks(d.schedApps) + ": Heroku Scheduler's jobs cannot be paused through the Platform API, so note each job, " +
+			"disable it in the dashboard (`heroku addons:open scheduler -a APP`; it would keep writing to the Heroku database), put it into `scheduler_jobs` in " +
+			"`target/terraform.tfvars`, and run `terraform -chdir=target apply`: EventBridge Scheduler runs the jobs on AWS from now on"
+	}
+	d.line(intro + ". Then set `phase = \"cutover\"` in `migration/terraform.tfvars` and apply:")
+	d.line("")
+	d.codeBlock("   ", "sh", []string{"time terraform -chdir=migration apply"})
+	d.line("")
+	d.line("   The one apply runs the window in this order, each step only after the one before succeeded:")
+	d.line("")
+	var freezes []string
+	for i := range apps {
+		if len(freezes) < nameListMax {
+			freezes = append(freezes, d.freezeLine(&apps[i]))
+		}
+	}
+	if len(freezes) > 0 {
+		d.line("   1. **Freeze Heroku:** " + strings.Join(freezes, "; ") + moreApps(len(apps), len(freezes)) + ".")
 	} else {
-		d.line("6. **Hand the background work over.** Scale every non-web process on Heroku to 0; their ECS services take over.")
+		d.line("   1. **Freeze Heroku:** there is no app.")
+	}
+	if len(d.dbApps) > 0 {
+		d.line("   2. **The final copy** of each database, triggered by the freeze, then **verified** table by table (row counts). A mismatch fails the copy and stops the apply here, before DNS moves: Heroku stays frozen, so fix the cause and apply again, or roll back.")
+	} else {
+		d.line("   2. **No final copy:** no app uses Heroku Postgres.")
+	}
+	if d.domainCount > 0 {
+		d.line("   3. **DNS to AWS 100 %**, one Route 53 batch per domain; the apply waits for `INSYNC`.")
+	} else {
+		d.line("   3. **No DNS to move:** no app has a custom domain.")
 	}
 	d.line("")
-	var stop []string
-	for i := range apps {
-		maintenance, scale := invHoldCommands(&apps[i], true)
-		for _, c := range []string{maintenance, scale} {
-			if c != "" {
-				stop = append(stop, c)
-			}
-		}
-	}
-	if len(stop) > 0 {
-		d.commands("   ", stop, "commands")
-		d.line("")
-	}
-	if len(d.schedApps) > 0 {
-		d.line("   Move the scheduled jobs of " + d.appLinks(d.schedApps) + ": note each Heroku Scheduler job, remove it (it would keep writing to the Heroku database), " +
-			"put it into `scheduler_jobs` in `target/terraform.tfvars`, and run `terraform -chdir=target apply`: EventBridge Scheduler runs the jobs on AWS from now on.")
-		d.line("")
-	}
+	d.line("   `terraform -chdir=migration output freeze` shows, per app, whether the freeze is in effect and what it changed (the rollback restores exactly that). " +
+		"If someone scales a dyno up on Heroku during the window, the next apply shows it as a change and freezes it again.")
 	if len(d.dbApps) > 0 {
-		d.line("   Then set `database_run = \"cutover\"` in `migration/terraform.tfvars` and apply: it captures a last backup of each database, restores it into RDS and verifies every table.")
-		d.line("")
-		d.codeBlock("   ", "sh", []string{"terraform -chdir=migration apply"})
-		d.line("")
-		d.line("   Keep `database_run = \"cutover\"` from now on: any other value copies the databases again and overwrites what was written on RDS since.")
-		if noDB := d.withoutDB(); len(noDB) > 0 {
-			verb := " need"
-			if len(noDB) == 1 {
-				verb = " needs"
-			}
-			d.line("   " + d.appLinks(noDB) + verb + " no maintenance mode: no Heroku Postgres.")
-		}
-	} else {
-		d.line("   No app uses Heroku Postgres: there is no database to copy, and no app needs maintenance mode.")
+		d.line("   Save the copy report for a rollback (`terraform -chdir=migration output -json database_restores > cutover-copy.json`): the output is empty from the next phase on.")
 	}
 	d.line("")
 }
 
-// runbookDNS is step 7 of the runbook: it moves traffic.
+// freezeLine says what the cutover's freeze does to app a, for the
+// runbook's list.
+func (d *invDoc) freezeLine(a *App) string {
+	var steps []string
+	steps = append(steps, "maintenance mode on")
+	var scaled []string
+	for _, p := range a.Processes {
+		if p.Type != "web" && p.Type != "release" {
+			scaled = append(scaled, mdCode(p.Type))
+		}
+	}
+	if len(scaled) > 0 {
+		steps = append(steps, strings.Join(scaled, ", ")+" scaled to 0")
+	}
+	for _, ad := range a.Postgres() {
+		if d.inv.RestoringApp(ad) == a.Name {
+			steps = append(steps, mdCode(a.AttachmentName(ad))+" made read-only")
+			break // the module freezes the first database it copies
+		}
+	}
+	return d.appLink(a.Name) + " " + strings.Join(steps, ", ")
+}
+
+// moreApps is ", and N more apps" when listed < total.
+func moreApps(total, listed int) string {
+	if listed >= total {
+		return ""
+	}
+	return ", and " + mdPlural(total-listed, "more app", "more apps")
+}
+
+// runbookDNS is step 7 of the runbook: where the traffic goes after the cutover.
 func (d *invDoc) runbookDNS() {
 	apps := d.inv.Apps
 	if d.domainCount == 0 {
-		d.line("7. **Move traffic:** no app has a custom domain, so there is no DNS to shift. Clients that use a `herokuapp.com` name must be given the load balancer's name.")
+		d.line("7. **Traffic:** no app has a custom domain, so there is no DNS to shift. Clients that use a `herokuapp.com` name must be given the load balancer's name.")
 	} else {
 		var hosts []string
 		for i := range apps {
@@ -292,19 +326,8 @@ func (d *invDoc) runbookDNS() {
 				}
 			}
 		}
-		d.line("7. **Move traffic** with `aws_weight` in `migration/terraform.tfvars`: 10, then 50, then 100, applying after each change. " +
-			"It applies to every custom domain at once (" + mdJoinMore(hosts, d.domainCount) + "); each apply changes both weighted records of a domain in one Route 53 batch.")
-		d.line("")
-		d.codeBlock("   ", "sh", []string{
-			"terraform -chdir=migration apply   # aws_weight = 10",
-			"terraform -chdir=migration apply   # aws_weight = 50",
-			"terraform -chdir=migration apply   # aws_weight = 100",
-		})
-		d.line("")
-		d.line("   Wait at least the TTL (" + strconv.Itoa(dnsTTLSeconds) + " s) and your own observation time between steps.")
-		if len(d.maintApps) > 0 {
-			d.line("   For an app in maintenance mode, the share of traffic still sent to Heroku sees the maintenance page (its Heroku database is now stale), so do not linger at 10 or 50.")
-		}
+		d.line("7. **Traffic:** the cutover moved every custom domain (" + mdJoinMore(hosts, d.domainCount) + ") to AWS at once; " +
+			"clients follow within the TTL (" + strconv.Itoa(dnsTTLSeconds) + " s). `terraform -chdir=migration output traffic` shows each domain's split.")
 		var noDomain []int
 		for _, i := range d.webApps {
 			if len(apps[i].Domains) == 0 {
@@ -332,15 +355,13 @@ func (d *invDoc) runbookWatch() {
 	if redis > 0 {
 		watch = append(watch, "ElastiCache memory")
 	}
-	leave := "non-web processes at 0"
-	if len(d.maintApps) > 0 {
-		leave = "maintenance mode on, " + leave
-	}
-	d.line("8. **Watch** at 100 % for at least a day: " + strings.Join(watch, ", ") + ". Leave Heroku as it is (" + leave + ") so that rolling back stays quick.")
+	d.line("8. **Watch** at 100 % for at least a day: " + strings.Join(watch, ", ") + ". Heroku stays frozen, so that rolling back stays one apply. " +
+		"Set `phase = \"done\"` as soon as the cutover succeeded: from then on no apply copies the databases again (in `cutover`, an apply that finds a Heroku database writable again freezes it and copies it again, overwriting what AWS has written since).")
 	d.line("")
 }
 
-// runbookDecommission is step 9 of the runbook: it removes Heroku.
+// runbookDecommission is step 9 of the runbook: it finishes the migration
+// and removes Heroku.
 func (d *invDoc) runbookDecommission() {
 	apps := d.inv.Apps
 	pg, _ := d.storeCounts()
@@ -380,20 +401,6 @@ func (d *invDoc) storeCounts() (pg, redis int) {
 		}
 	}
 	return pg, redis
-}
-
-// withoutDB lists the apps that use no Heroku Postgres.
-func (d *invDoc) withoutDB() []int {
-	var out []int
-	j := 0
-	for i := range d.inv.Apps {
-		if j < len(d.dbApps) && d.dbApps[j] == i {
-			j++
-			continue
-		}
-		out = append(out, i)
-	}
-	return out
 }
 
 // dbCopySentence ends the sentence of step 3 about the databases.
@@ -452,37 +459,26 @@ func invBuilder(stack string) string {
 	return "heroku/builder:24"
 }
 
-// invScaleArgs lists the non-web process types that run, as type=0 (stop)
-// or type=<quantity> (restore); "" when there are none.
-func invScaleArgs(a *App, stop bool) string {
+// invScaleArgs lists the non-web process types that run, as
+// type=<quantity>; "" when there are none.
+func invScaleArgs(a *App) string {
 	var args []string
 	for _, p := range a.Processes {
-		if p.Type == "web" || p.Quantity <= 0 {
+		if p.Type == "web" || p.Type == "release" || p.Quantity <= 0 {
 			continue
 		}
-		n := "0"
-		if !stop {
-			n = strconv.Itoa(p.Quantity)
-		}
-		args = append(args, invShell(p.Type+"="+n))
+		args = append(args, invShell(p.Type+"="+strconv.Itoa(p.Quantity)))
 	}
 	return strings.Join(args, " ")
 }
 
-// invHoldCommands are the heroku commands that turn an app's maintenance
-// mode on and scale its non-web processes to 0 (stop), or undo that; ""
-// for a command the app does not need. Maintenance mode is for the apps
-// with a database and a web process: it keeps writes off the database
-// being copied.
-func invHoldCommands(a *App, stop bool) (maintenance, scale string) {
-	if len(a.Postgres()) > 0 && a.Web() != nil {
-		mode := "off"
-		if stop {
-			mode = "on"
-		}
-		maintenance = "heroku maintenance:" + mode + " -a " + invShell(a.Name)
-	}
-	if args := invScaleArgs(a, stop); args != "" {
+// invUnfreezeCommands are the heroku commands that undo the cutover's
+// freeze of a by hand: maintenance mode off (the module turns it on for
+// every app), and the non-web processes scaled back to the inventory's
+// quantities; scale is "" when the app has none.
+func invUnfreezeCommands(a *App) (maintenance, scale string) {
+	maintenance = "heroku maintenance:off -a " + invShell(a.Name)
+	if args := invScaleArgs(a); args != "" {
 		scale = "heroku ps:scale " + args + " -a " + invShell(a.Name)
 	}
 	return maintenance, scale

@@ -20,13 +20,15 @@ func Migration(inv *Inventory) (map[string][]byte, error) {
 		"versions.tf":  migrationVersionsFile(),
 		"variables.tf": migrationVariablesFile(inv),
 	}
-	var configVars, restores, traffic []tfKV
+	var configVars, restores, traffic, freezes, windows []tfKV
 	for i := range inv.Apps {
 		a := &inv.Apps[i]
 		w, dbs := migrationAppFile(inv, a)
 		writers["apps_"+a.Ident+".tf"] = w
 
 		configVars = append(configVars, tfEntry(a.Name, tfRef("module", a.Ident, "config_vars_written")))
+		freezes = append(freezes, tfEntry(a.Name, tfRef("module", a.Ident, "freeze")))
+		windows = append(windows, tfEntry(a.Name, tfRef("module", a.Ident, "window")))
 		if len(dbs) > 0 {
 			restores = append(restores, tfEntry(a.Name, tfRef("module", a.Ident, "database_restores")))
 		}
@@ -34,6 +36,6 @@ func Migration(inv *Inventory) (map[string][]byte, error) {
 			traffic = append(traffic, tfEntry(a.Name, tfRef("module", a.Ident, "traffic")))
 		}
 	}
-	writers["outputs.tf"] = migrationOutputsFile(configVars, restores, traffic)
+	writers["outputs.tf"] = migrationOutputsFile(configVars, restores, traffic, freezes, windows)
 	return renderFiles(writers)
 }

@@ -1,12 +1,14 @@
 package codegen
 
 // This file writes migration/apps_<ident>.tf: the call of the
-// heroku-app-migration module for one app.
+// heroku-app-migration module for one app, in the phase var.phase.
 
 import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
 )
 
 // migrationAppFile writes apps_<ident>.tf for a, and returns the
@@ -24,6 +26,8 @@ func migrationAppFile(inv *Inventory, a *App) (*tfWriter, []string) {
 	w.set(m, "app", tfLit(a.Name))
 	w.set(m, "environment", tfRef("var", "environment"))
 	w.set(m, "config_vars_version", tfRef("var", "config_vars_version"))
+	w.set(m, "phase", tfRef("var", "phase"))
+	w.set(m, "freeze_drain_wait", tfRef("var", "freeze_drain_wait"))
 
 	var dbs []string
 	for _, ad := range a.Postgres() {
@@ -37,6 +41,16 @@ func migrationAppFile(inv *Inventory, a *App) (*tfWriter, []string) {
 		w.set(m, "databases", tfSrc("var.copy_databases ? %s : []", tfStrings(dbs)))
 		w.set(m, "database_target_urls", tfCall("lookup", tfRef("var", "database_target_urls"), tfLit(a.Name), tfObj()))
 		w.set(m, "database_run", tfRef("var", "database_run"))
+		w.set(m, "freeze_database", tfRef("var", "freeze_databases"))
+		if writers := sharingApps(inv, a, dbs); len(writers) > 0 {
+			// The final copy of a shared database waits for the freezes
+			// of every app that writes to it.
+			gens := make([]tfExpr, len(writers))
+			for j, b := range writers {
+				gens[j] = tfRef("module", b.Ident, "freeze_generation")
+			}
+			w.set(m, "copy_after_freezes", tfList(gens...))
+		}
 	}
 	if len(a.Domains) > 0 {
 		hosts := make([]string, len(a.Domains))
@@ -51,6 +65,28 @@ func migrationAppFile(inv *Inventory, a *App) (*tfWriter, []string) {
 			target, tfStrings(hosts)))
 	}
 	return w, dbs
+}
+
+// sharingApps lists, in inventory order, the other apps of inv attached to
+// one of the Postgres add-ons that a copies (dbs are a's attachment names).
+func sharingApps(inv *Inventory, a *App, dbs []string) []*App {
+	copied := map[string]bool{}
+	for _, ad := range a.Postgres() {
+		if slices.Contains(dbs, a.AttachmentName(ad)) {
+			copied[ad.Name] = true
+		}
+	}
+	var out []*App
+	for i := range inv.Apps {
+		b := &inv.Apps[i]
+		if b.Name == a.Name {
+			continue
+		}
+		if slices.ContainsFunc(b.Postgres(), func(ad inventory.AddOn) bool { return copied[ad.Name] }) {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // appSummaryComment is a few lines on what the app is made of.

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,11 @@ import (
 // real CLI against every sandbox: the config vars of both sample apps go to
 // SSM, the shared database is copied once and verified, both custom
 // domains get a weighted pair; a second plan is empty; then traffic moves.
+// Then the window, phase by phase: a cutover whose copy fails to verify
+// stops before DNS moves with both apps frozen; the rollback after it
+// unfreezes both apps exactly; the next cutover freezes both apps (the one
+// that only writes to the shared database first), copies, verifies and
+// moves DNS to AWS 100.
 func TestAccGeneratedMigration(t *testing.T) {
 	requireAcc(t)
 	if !terraformAtLeast(t, "1.11.0") {
@@ -31,7 +37,7 @@ func TestAccGeneratedMigration(t *testing.T) {
 	if err := tgt.CreateDatabase(context.Background(), "target"); err != nil {
 		t.Fatal(err)
 	}
-	fixture := sampleFixture(t)
+	fixture := windowFixture(t, src.URL("app"))
 	herokuSandbox, herokuURL := startSandbox(t, fixture, herokuapi.Options{})
 	if err := herokuSandbox.SetAddonDatabase("postgresql-curved-12345", src.URL("app")); err != nil {
 		t.Fatal(err)
@@ -69,6 +75,7 @@ func TestAccGeneratedMigration(t *testing.T) {
 		"copy_databases":       true,
 		"database_target_urls": map[string]map[string]string{"acme-api": {"DATABASE": tgt.URL("target")}},
 		"dns_zone_ids":         map[string]string{"api.acme.com": zone, "www.acme.com": zone},
+		"freeze_drain_wait":    "1s",
 	})
 	writeFile(t, filepath.Join(w.dir, "target.auto.tfvars.json"), string(vars))
 
@@ -127,6 +134,75 @@ func TestAccGeneratedMigration(t *testing.T) {
 	}
 	if weighted != 4 {
 		t.Errorf("%d weighted record sets in the zone, want 4 (two per domain): %+v", weighted, sets)
+	}
+
+	// The window. A target that loses rows makes the cutover's copy fail
+	// to verify: the apply stops before DNS moves, both apps frozen.
+	ctx := context.Background()
+	beforeAPI, beforeWorker := herokuFormation(t, herokuSandbox, "acme-api"), herokuFormation(t, herokuSandbox, "acme-worker")
+	if err := tgt.Exec(ctx, "target", skipInvoicesSQL); err != nil {
+		t.Fatal(err)
+	}
+	weights := awsWeights(aws, zone)
+	out, err := w.run("apply", "-auto-approve", "-input=false", "-var", "phase=cutover")
+	if err == nil || !strings.Contains(out, "billing") || !strings.Contains(strings.ToLower(out), "verif") {
+		t.Fatalf("a cutover whose copy loses rows must fail its verification (err %v):\n%s", err, out)
+	}
+	if got := awsWeights(aws, zone); !maps.Equal(got, weights) {
+		t.Errorf("DNS moved although the copy failed to verify: %v, before %v", got, weights)
+	}
+	frozenAPI, frozenWorker := maps.Clone(beforeAPI), maps.Clone(beforeWorker)
+	frozenAPI["worker"] = herokuapi.FormationState{Size: beforeAPI["worker"].Size}
+	frozenWorker["worker"] = herokuapi.FormationState{Size: beforeWorker["worker"].Size}
+	assertHeroku(t, herokuSandbox, "acme-api", true, frozenAPI)
+	assertHeroku(t, herokuSandbox, "acme-worker", true, frozenWorker)
+
+	// The rollback after the failed cutover: the failed copy is dropped,
+	// not run again.
+	out = w.mustRun("apply", "-auto-approve", "-input=false", "-var", "phase=rollback")
+	if strings.Contains(out, "heroku2aws_pg_restore_job.database[\"DATABASE\"]: Creating") {
+		t.Errorf("the rollback copied the database again:\n%s", out)
+	}
+	assertHeroku(t, herokuSandbox, "acme-api", false, beforeAPI)
+	assertHeroku(t, herokuSandbox, "acme-worker", false, beforeWorker)
+	if err := pgWrite(ctx, src.URL("app")); err != nil {
+		t.Errorf("the database is not writable after the rollback: %v", err)
+	}
+	if got := awsWeights(aws, zone); got["api.acme.com"] != 0 || got["www.acme.com"] != 0 {
+		t.Errorf("DNS after the rollback: AWS weights %v, want 0", got)
+	}
+
+	// Fixed, the cutover again: freeze, copy, verify, DNS to AWS 100.
+	if err := tgt.Exec(ctx, "target", "DROP EVENT TRIGGER chaos_on_create; DROP SCHEMA chaos CASCADE"); err != nil {
+		t.Fatal(err)
+	}
+	w.mustRun("apply", "-auto-approve", "-input=false", "-var", "phase=cutover")
+	assertHeroku(t, herokuSandbox, "acme-api", true, frozenAPI)
+	assertHeroku(t, herokuSandbox, "acme-worker", true, frozenWorker)
+	if err := pgWrite(ctx, src.URL("app")); !isReadOnly(err) {
+		t.Errorf("a session opened after the freeze could write: %v", err)
+	}
+	if got := awsWeights(aws, zone); got["api.acme.com"] != 100 || got["www.acme.com"] != 100 {
+		t.Errorf("DNS after the cutover: AWS weights %v, want 100", got)
+	}
+	if n := pgCount(t, tgt.URL("target"), "billing.invoices"); n != 1200 {
+		t.Errorf("billing.invoices in the target after the cutover: %d rows, want 1200", n)
+	}
+	var window map[string]struct {
+		FrozenAt string `json:"frozen_at"`
+		Copies   map[string]struct {
+			StartedAt string `json:"started_at"`
+		} `json:"copies"`
+	}
+	if err := json.Unmarshal([]byte(w.mustRun("output", "-json", "window")), &window); err != nil {
+		t.Fatal(err)
+	}
+	// RFC 3339 times in UTC compare as strings.
+	if copied := window["acme-api"].Copies["DATABASE"].StartedAt; copied == "" || window["acme-worker"].FrozenAt == "" || copied < window["acme-worker"].FrozenAt {
+		t.Errorf("the shared database was copied before acme-worker, which writes to it, was frozen: %+v", window)
+	}
+	if out, err := w.run("plan", "-detailed-exitcode", "-input=false", "-var", "phase=cutover"); err != nil {
+		t.Errorf("the plan after the cutover is not empty:\n%s", out)
 	}
 
 	// The state holds no config var value: the import went through the

@@ -126,7 +126,7 @@ func (r *appFreezeResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 
 	run := freezeRuns(prior, &plan)
-	rollback := !plan.Enabled.IsUnknown() && !plan.Enabled.ValueBool() && prior != nil && recordOf(prior).Frozen()
+	rollback := !plan.Enabled.IsUnknown() && !plan.Enabled.ValueBool() && prior != nil && expandRecord(prior).Frozen()
 	if known && r.data != nil && !rollback && (prior == nil || run) {
 		r.validateLive(ctx, spec, &plan, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
@@ -193,7 +193,7 @@ func (r *appFreezeResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	state.ID = types.StringValue(app.ID)
-	rec := recordOf(&state)
+	rec := expandRecord(&state)
 	if !state.Enabled.ValueBool() && !rec.Frozen() {
 		state.InEffect, state.DatabaseFrozen = types.BoolValue(false), types.BoolValue(false)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -239,7 +239,7 @@ func (r *appFreezeResource) Update(ctx context.Context, req resource.UpdateReque
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	rec := recordOf(&state)
+	rec := expandRecord(&state)
 	if plan.ID.IsUnknown() {
 		plan.ID = state.ID
 	}
@@ -270,7 +270,7 @@ func (r *appFreezeResource) Delete(ctx context.Context, req resource.DeleteReque
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	rec := recordOf(&state)
+	rec := expandRecord(&state)
 	if !rec.Frozen() {
 		return
 	}

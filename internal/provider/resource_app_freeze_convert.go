@@ -70,6 +70,11 @@ func validateFreezeDatabase(db *appFreezeDatabaseModel, diags *diag.Diagnostics)
 	if db == nil {
 		return
 	}
+	// A value known only at apply (from a module variable, say) is checked
+	// again once it is known: an unknown is neither set nor unset.
+	if db.URLWO.IsUnknown() || db.Attachment.IsUnknown() || db.URLWOVersion.IsUnknown() {
+		return
+	}
 	hasURL, hasAttachment := !db.URLWO.IsNull(), !db.Attachment.IsNull()
 	switch {
 	case hasURL && hasAttachment:
@@ -89,8 +94,8 @@ func validateFreezeDatabase(db *appFreezeDatabaseModel, diags *diag.Diagnostics)
 	}
 }
 
-// recordOf is what the model records the freeze changed.
-func recordOf(m *appFreezeModel) appfreeze.Record {
+// expandRecord is what the model records the freeze changed.
+func expandRecord(m *appFreezeModel) appfreeze.Record {
 	rec := appfreeze.Record{Generation: m.Generation.ValueInt64()}
 	if !m.PriorMaintenance.IsNull() && !m.PriorMaintenance.IsUnknown() {
 		rec.Maintenance = new(m.PriorMaintenance.ValueBool())

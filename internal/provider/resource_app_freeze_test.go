@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -287,5 +289,29 @@ resource "heroku2aws_app_freeze" "cron" {
 		if r.Method != "GET" {
 			t.Errorf("the plan changed Heroku: %s %s", r.Method, r.Path)
 		}
+	}
+}
+
+// A database block whose arguments come from values known only at apply
+// (module variables under `terraform validate`, say) is not judged until
+// they are known.
+func TestValidateFreezeDatabaseUnknown(t *testing.T) {
+	t.Parallel()
+	var diags diag.Diagnostics
+	validateFreezeDatabase(&appFreezeDatabaseModel{
+		URLWO:        types.StringUnknown(),
+		URLWOVersion: types.Int64Unknown(),
+		Attachment:   types.StringValue("DATABASE"),
+	}, &diags)
+	if diags.HasError() {
+		t.Fatalf("unknown url_wo judged as set: %v", diags)
+	}
+	validateFreezeDatabase(&appFreezeDatabaseModel{
+		URLWO:        types.StringValue("postgres://u:p@h/db"),
+		URLWOVersion: types.Int64Value(1),
+		Attachment:   types.StringValue("DATABASE"),
+	}, &diags)
+	if !diags.HasError() || diags[0].Summary() != "Conflicting Database Arguments" {
+		t.Fatalf("both set: %v", diags)
 	}
 }

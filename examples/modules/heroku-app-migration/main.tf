@@ -1,6 +1,32 @@
 # The migration of one Heroku app: config vars into SSM (write-only), the
-# Heroku Postgres databases copied and verified, and one weighted DNS pair
-# per custom domain. The companion generator calls it once per app.
+# Heroku Postgres databases copied and verified, one weighted DNS pair per
+# custom domain, and the cutover window: one heroku2aws_app_freeze that
+# var.phase turns on and off. The companion generator calls it once per app.
+#
+# Terraform's graph orders the window. In "cutover" the freeze comes first,
+# then the final copy (its triggers carry the freeze's generation), then
+# DNS (it depends on the copies, so a verification mismatch stops the apply
+# before traffic moves). In "rollback" the freeze is lifted first, then DNS
+# goes back to Heroku 100, in the same apply.
+
+locals {
+  frozen  = contains(["cutover", "done"], var.phase)
+  copying = contains(["rehearsal", "cutover"], var.phase)
+
+  # Share of traffic for AWS: the phase decides, except in a rehearsal,
+  # where aws_weight shifts traffic step by step as before.
+  aws_weight = {
+    rehearsal = var.aws_weight
+    cutover   = 100
+    rollback  = 0
+    done      = 100
+  }[var.phase]
+
+  # The database freeze works on the first copied database, through the
+  # app's <ATTACHMENT>_URL config var (Heroku's default owner credential),
+  # read at apply time and never stored.
+  freeze_attachment = var.freeze_database && length(var.databases) > 0 ? var.databases[0] : null
+}
 
 data "heroku2aws_app" "this" {
   name = var.app
@@ -34,8 +60,31 @@ resource "heroku2aws_secret_import" "config_vars" {
   }
 }
 
+# The window: maintenance mode on, the process types scaled to 0 (workers
+# before web), and the database made read-only. enabled = false restores
+# exactly what the freeze recorded: that is the rollback.
+resource "heroku2aws_app_freeze" "this" {
+  app           = data.heroku2aws_app.this.id
+  enabled       = local.frozen
+  maintenance   = var.freeze_maintenance
+  process_types = var.freeze_process_types
+  drain_wait    = var.freeze_drain_wait
+
+  dynamic "database" {
+    for_each = local.freeze_attachment == null ? [] : [local.freeze_attachment]
+    content {
+      attachment = database.value
+    }
+  }
+}
+
+# Copies run in a rehearsal and in the cutover only. In "rollback" and
+# "done" the jobs are dropped from the state (the restored data stays where
+# it is), so that no apply there copies again: not a rollback, and not a
+# freeze applied again after the cutover, which would overwrite what AWS
+# has written since.
 resource "heroku2aws_pg_restore_job" "database" {
-  for_each = toset(var.databases)
+  for_each = local.copying ? toset(var.databases) : toset([])
 
   source {
     heroku_backup {
@@ -46,8 +95,16 @@ resource "heroku2aws_pg_restore_job" "database" {
   }
   target_url = var.database_target_urls[each.key]
   clean      = true
-  verify     = "row_counts"
-  triggers   = { run = var.database_run }
+  verify     = var.verify
+  triggers = {
+    run = var.database_run
+    # A new freeze generation (of this app, or of another app writing to
+    # these databases) takes a new copy of the frozen database.
+    freeze = jsonencode([heroku2aws_app_freeze.this.generation, var.copy_after_freezes])
+  }
+
+  # The final copy starts once Heroku is frozen.
+  depends_on = [heroku2aws_app_freeze.this]
 }
 
 resource "heroku2aws_weighted_dns_record" "domain" {
@@ -59,11 +116,15 @@ resource "heroku2aws_weighted_dns_record" "domain" {
 
   heroku {
     target = one([for d in data.heroku2aws_domains.this.domains : d.cname if d.hostname == each.key])
-    weight = 100 - var.aws_weight
+    weight = 100 - local.aws_weight
   }
 
   aws {
     target = var.aws_target
-    weight = var.aws_weight
+    weight = local.aws_weight
   }
+
+  # Traffic moves only after every copy verified (cutover) and after the
+  # freeze was applied or lifted (rollback: Heroku serves again first).
+  depends_on = [heroku2aws_pg_restore_job.database, heroku2aws_app_freeze.this]
 }

@@ -31,3 +31,40 @@ output "traffic" {
     host => format("heroku %.0f%% / aws %.0f%% (%s)", r.heroku_traffic_percent, r.aws_traffic_percent, r.status)
   }
 }
+
+output "phase" {
+  description = "The phase this apply put the app in."
+  value       = var.phase
+}
+
+output "freeze" {
+  description = "The Heroku side of the window: whether the freeze is on and still in effect, and exactly what it changed (restored on rollback)."
+  value = {
+    enabled           = heroku2aws_app_freeze.this.enabled
+    in_effect         = heroku2aws_app_freeze.this.in_effect
+    generation        = heroku2aws_app_freeze.this.generation
+    frozen_at         = heroku2aws_app_freeze.this.frozen_at
+    prior_maintenance = heroku2aws_app_freeze.this.prior_maintenance
+    prior_formation   = { for p in coalesce(heroku2aws_app_freeze.this.prior_formation, []) : p.type => "${p.quantity} x ${p.size}" }
+    database_frozen   = heroku2aws_app_freeze.this.database_frozen
+  }
+}
+
+output "freeze_generation" {
+  description = "The freeze's generation, for copy_after_freezes of another app's module that copies a database this app writes to."
+  value       = heroku2aws_app_freeze.this.generation
+}
+
+output "window" {
+  description = "When the window's steps happened (RFC 3339): the freeze, then each database's final copy (verified), for measuring the window."
+  value = {
+    frozen_at = heroku2aws_app_freeze.this.frozen_at
+    copies = {
+      for name, job in heroku2aws_pg_restore_job.database : name => {
+        started_at  = job.started_at
+        finished_at = job.finished_at
+        seconds     = job.duration_seconds
+      }
+    }
+  }
+}

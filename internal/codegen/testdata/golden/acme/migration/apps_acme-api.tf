@@ -10,10 +10,14 @@ module "acme-api" {
   app                 = "acme-api"
   environment         = var.environment
   config_vars_version = var.config_vars_version
+  phase               = var.phase
+  freeze_drain_wait   = var.freeze_drain_wait
 
   databases            = var.copy_databases ? ["DATABASE"] : []
   database_target_urls = lookup(var.database_target_urls, "acme-api", {})
   database_run         = var.database_run
+  freeze_database      = var.freeze_databases
+  copy_after_freezes   = [module.acme-worker.freeze_generation]
 
   aws_target = lookup(var.aws_targets, "acme-api", "")
   aws_weight = var.aws_weight

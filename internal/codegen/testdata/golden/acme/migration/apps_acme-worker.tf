@@ -10,4 +10,6 @@ module "acme-worker" {
   app                 = "acme-worker"
   environment         = var.environment
   config_vars_version = var.config_vars_version
+  phase               = var.phase
+  freeze_drain_wait   = var.freeze_drain_wait
 }

@@ -22,3 +22,24 @@ output "traffic" {
     "acme-api" = module.acme-api.traffic
   }
 }
+
+output "freeze" {
+  description = "The cutover window on Heroku, per app: whether the freeze is on and still in effect, and what it changed (a rollback restores it)."
+  value = {
+    "acme-api"    = module.acme-api.freeze
+    "acme-worker" = module.acme-worker.freeze
+  }
+}
+
+output "window" {
+  description = "When the window's steps happened, per app (RFC 3339): the freeze, and each database's final copy with its verification."
+  value = {
+    "acme-api"    = module.acme-api.window
+    "acme-worker" = module.acme-worker.window
+  }
+}
+
+output "phase" {
+  description = "The phase the last apply put every app in."
+  value       = var.phase
+}

@@ -3,6 +3,23 @@
 #  terraform -chdir=../target output -json aws_targets
 #  terraform -chdir=../target output -json database_target_urls
 
+variable "phase" {
+  description = "Where the migration stands, for every app: rehearsal (copy, Heroku serves), cutover (freeze Heroku, final copy verified, then DNS to AWS 100), rollback (lift the freeze, then DNS to Heroku 100) or done (stay frozen, DNS at AWS 100)."
+  type        = string
+  default     = "rehearsal"
+
+  validation {
+    condition     = contains(["rehearsal", "cutover", "rollback", "done"], var.phase)
+    error_message = "phase must be one of rehearsal, cutover, rollback, done."
+  }
+}
+
+variable "freeze_drain_wait" {
+  description = "How long the cutover's freeze waits after scaling each app's non-web processes to 0, before web and the database: Heroku gives a dyno 30 s between SIGTERM and SIGKILL."
+  type        = string
+  default     = "30s"
+}
+
 variable "aws_region" {
   description = "AWS region the parameters and DNS records live in."
   type        = string
@@ -41,9 +58,15 @@ variable "database_target_urls" {
 }
 
 variable "database_run" {
-  description = "Change to copy the databases again: a rehearsal first, then \"cutover\" in the maintenance window."
+  description = "Change to copy the databases again in a rehearsal (rehearsal-2, ...). The cutover's final copy is triggered by the freeze; leave this alone from then on."
   type        = string
   default     = "rehearsal-1"
+}
+
+variable "freeze_databases" {
+  description = "Make each copied Heroku Postgres database read-only during the cutover window, through the app's DATABASE_URL-style config var (Heroku's owner credential)."
+  type        = bool
+  default     = true
 }
 
 variable "dns_zone_ids" {
@@ -53,7 +76,7 @@ variable "dns_zone_ids" {
 }
 
 variable "aws_weight" {
-  description = "Share of each domain's traffic sent to AWS, out of 100: 0, then 10, 50, 100. Back to 0 rolls back."
+  description = "Share of each domain's traffic sent to AWS, out of 100, in the rehearsal phase only (a canary such as 10). The other phases set it: cutover and done 100, rollback 0."
   type        = number
   default     = 0
 

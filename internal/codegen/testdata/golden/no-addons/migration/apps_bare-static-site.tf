@@ -9,4 +9,6 @@ module "bare-static-site" {
   app                 = "bare-static-site"
   environment         = var.environment
   config_vars_version = var.config_vars_version
+  phase               = var.phase
+  freeze_drain_wait   = var.freeze_drain_wait
 }

@@ -9,8 +9,11 @@ module "plans-essential" {
   app                 = "plans-essential"
   environment         = var.environment
   config_vars_version = var.config_vars_version
+  phase               = var.phase
+  freeze_drain_wait   = var.freeze_drain_wait
 
   databases            = var.copy_databases ? ["DATABASE"] : []
   database_target_urls = lookup(var.database_target_urls, "plans-essential", {})
   database_run         = var.database_run
+  freeze_database      = var.freeze_databases
 }

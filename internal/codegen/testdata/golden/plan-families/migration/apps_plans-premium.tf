@@ -9,8 +9,11 @@ module "plans-premium" {
   app                 = "plans-premium"
   environment         = var.environment
   config_vars_version = var.config_vars_version
+  phase               = var.phase
+  freeze_drain_wait   = var.freeze_drain_wait
 
   databases            = var.copy_databases ? ["DATABASE", "HEROKU_POSTGRESQL_ONYX"] : []
   database_target_urls = lookup(var.database_target_urls, "plans-premium", {})
   database_run         = var.database_run
+  freeze_database      = var.freeze_databases
 }

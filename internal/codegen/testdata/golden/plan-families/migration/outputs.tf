@@ -23,3 +23,26 @@ output "traffic" {
   description = "Where each custom domain's traffic goes, per app."
   value       = {}
 }
+
+output "freeze" {
+  description = "The cutover window on Heroku, per app: whether the freeze is on and still in effect, and what it changed (a rollback restores it)."
+  value = {
+    "plans-essential" = module.plans-essential.freeze
+    "plans-premium"   = module.plans-premium.freeze
+    "plans-shield"    = module.plans-shield.freeze
+  }
+}
+
+output "window" {
+  description = "When the window's steps happened, per app (RFC 3339): the freeze, and each database's final copy with its verification."
+  value = {
+    "plans-essential" = module.plans-essential.window
+    "plans-premium"   = module.plans-premium.window
+    "plans-shield"    = module.plans-shield.window
+  }
+}
+
+output "phase" {
+  description = "The phase the last apply put every app in."
+  value       = var.phase
+}

@@ -10,6 +10,8 @@ module "x--odd-2fa" {
   app                 = "x--odd-2fa"
   environment         = var.environment
   config_vars_version = var.config_vars_version
+  phase               = var.phase
+  freeze_drain_wait   = var.freeze_drain_wait
 
   aws_target = lookup(var.aws_targets, "x--odd-2fa", "")
   aws_weight = var.aws_weight

@@ -8,4 +8,6 @@ module "x-odd-2fa" {
   app                 = "x-odd-2fa"
   environment         = var.environment
   config_vars_version = var.config_vars_version
+  phase               = var.phase
+  freeze_drain_wait   = var.freeze_drain_wait
 }

@@ -20,3 +20,24 @@ output "traffic" {
     "x--odd-2fa" = module.x--odd-2fa.traffic
   }
 }
+
+output "freeze" {
+  description = "The cutover window on Heroku, per app: whether the freeze is on and still in effect, and what it changed (a rollback restores it)."
+  value = {
+    "x--odd-2fa" = module.x--odd-2fa.freeze
+    "x-odd-2fa"  = module.x-odd-2fa.freeze
+  }
+}
+
+output "window" {
+  description = "When the window's steps happened, per app (RFC 3339): the freeze, and each database's final copy with its verification."
+  value = {
+    "x--odd-2fa" = module.x--odd-2fa.window
+    "x-odd-2fa"  = module.x-odd-2fa.window
+  }
+}
+
+output "phase" {
+  description = "The phase the last apply put every app in."
+  value       = var.phase
+}
