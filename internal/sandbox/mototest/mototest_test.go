@@ -74,6 +74,3 @@ func TestProviderOverride(t *testing.T) {
 		}
 	}
 }
-
-
-
