@@ -20,6 +20,10 @@
 #     object "deleting" forever; AWS removes it once deleted, and the
 #     provider waits for it to be gone. The patch removes it (and the
 #     group's member clusters) at once.
+#   - ElastiCache: DeleteCacheSubnetGroup is not implemented (HTTP 500,
+#     which hashicorp/aws retries for its whole delete timeout); the patch
+#     implements it
+#     (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DeleteCacheSubnetGroup.html).
 import os
 import sys
 
@@ -31,7 +35,10 @@ os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
 
 try:
+    from moto.core.responses import EmptyResult
+    from moto.elasticache import exceptions as ec_errors
     from moto.elasticache import models as ec
+    from moto.elasticache import responses as ec_responses
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 except ImportError as err:  # moto or its server extras are missing
@@ -126,6 +133,19 @@ def _delete_cache_cluster(self, cache_cluster_id):
     return cc
 
 
+def _backend_delete_cache_subnet_group(self, cache_subnet_group_name):
+    if cache_subnet_group_name not in self.cache_subnet_groups:
+        raise ec_errors.CacheSubnetGroupNotFound(cache_subnet_group_name)
+    del self.cache_subnet_groups[cache_subnet_group_name]
+
+
+def _response_delete_cache_subnet_group(self):
+    self.elasticache_backend.delete_cache_subnet_group(self._get_param("CacheSubnetGroupName"))
+    return EmptyResult()
+
+
+ec.ElastiCacheBackend.delete_cache_subnet_group = _backend_delete_cache_subnet_group
+ec_responses.ElastiCacheResponse.delete_cache_subnet_group = _response_delete_cache_subnet_group
 ec.ElastiCacheBackend.create_replication_group = _create_replication_group
 ec.ElastiCacheBackend.delete_replication_group = _delete_replication_group
 ec.ElastiCacheBackend.delete_cache_cluster = _delete_cache_cluster
