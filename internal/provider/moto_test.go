@@ -203,4 +203,3 @@ func motoCreateZone(t *testing.T, url, name string) string {
 	}
 	return strings.TrimPrefix(aws.ToString(out.HostedZone.Id), "/hostedzone/")
 }
-
