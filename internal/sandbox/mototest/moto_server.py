@@ -20,12 +20,20 @@
 #     object "deleting" forever; AWS removes it once deleted, and the
 #     provider waits for it to be gone. The patch removes it (and the
 #     group's member clusters) at once.
+#   - RDS: every DB instance gets the same DbiResourceId, a constant, where
+#     AWS gives each its own; hashicorp/aws finds an instance by filtering
+#     on it (dbi-resource-id) and fails when two answer. The patch gives
+#     each instance a random one
+#     (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBInstance.html).
 #   - ElastiCache: DeleteCacheSubnetGroup is not implemented (HTTP 500,
 #     which hashicorp/aws retries for its whole delete timeout); the patch
 #     implements it
 #     (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DeleteCacheSubnetGroup.html).
 import os
+import random
+import string
 import sys
+import threading
 
 # AWS managed policies (arn:aws:iam::aws:policy/...) exist only when moto
 # loads them, which it does only with this set before the IAM backend starts.
@@ -39,6 +47,7 @@ try:
     from moto.elasticache import exceptions as ec_errors
     from moto.elasticache import models as ec
     from moto.elasticache import responses as ec_responses
+    from moto.rds import models as rds_models
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 except ImportError as err:  # moto or its server extras are missing
@@ -109,6 +118,11 @@ def _create_replication_group(self, *args, **kwargs):
             cache_node_ids_to_remove=None,
             cache_node_ids_to_reboot=None,
         )
+        # AWS describes each member with the group's encryption, auth and
+        # security groups; hashicorp/aws reads them from the first member.
+        cc.at_rest_encryption_enabled = rg.at_rest_encryption_enabled
+        cc.auth_token_enabled = rg.auth_token_enabled
+        cc.security_groups = [{"SecurityGroupId": g, "Status": "active"} for g in (rg.security_group_ids or [])]
         self.cache_clusters[cid] = cc
     return rg
 
@@ -144,6 +158,15 @@ def _response_delete_cache_subnet_group(self):
     return EmptyResult()
 
 
+_db_init = rds_models.DBInstance.__init__
+
+
+def _db_instance_init(self, *args, **kwargs):
+    _db_init(self, *args, **kwargs)
+    self.dbi_resource_id = "db-" + "".join(random.choices(string.ascii_uppercase + string.digits, k=26))
+
+
+rds_models.DBInstance.__init__ = _db_instance_init
 ec.ElastiCacheBackend.delete_cache_subnet_group = _backend_delete_cache_subnet_group
 ec_responses.ElastiCacheResponse.delete_cache_subnet_group = _response_delete_cache_subnet_group
 ec.ElastiCacheBackend.create_replication_group = _create_replication_group
@@ -151,7 +174,15 @@ ec.ElastiCacheBackend.delete_replication_group = _delete_replication_group
 ec.ElastiCacheBackend.delete_cache_cluster = _delete_cache_cluster
 
 
+def _exit_with_parent():
+    # The test holds our stdin open; EOF means it is gone (even killed by
+    # a test timeout, which runs no cleanup), so moto must not outlive it.
+    sys.stdin.read()
+    os._exit(0)
+
+
 def main():
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     print("MOTO_READY %d" % server.server_port, flush=True)

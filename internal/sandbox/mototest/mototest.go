@@ -44,11 +44,12 @@ type Server struct {
 	// URL is the endpoint of every service, http://127.0.0.1:PORT.
 	URL string
 
-	dir  string
-	cmd  *exec.Cmd
-	done chan struct{}
-	once sync.Once
-	err  error
+	dir   string
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	done  chan struct{}
+	once  sync.Once
+	err   error
 }
 
 // Start runs the wrapper with python3 (PYTHON, else python3 on PATH) and
@@ -83,6 +84,13 @@ func Start(ctx context.Context) (*Server, error) {
 	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true", "MOTO_ACM_VALIDATION_WAIT=0", "PYTHONDONTWRITEBYTECODE=1")
 	cmd.Stderr = logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// The wrapper exits when its stdin closes: when Stop closes it, or when
+	// this process dies without cleaning up.
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		_ = os.RemoveAll(dir)
@@ -92,7 +100,7 @@ func Start(ctx context.Context) (*Server, error) {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("%w: %v", ErrNotInstalled, err)
 	}
-	s := &Server{dir: dir, cmd: cmd, done: make(chan struct{})}
+	s := &Server{dir: dir, cmd: cmd, stdin: stdin, done: make(chan struct{})}
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -138,6 +146,7 @@ func (s *Server) Log() string {
 func (s *Server) Stop() error {
 	var err error
 	s.once.Do(func() {
+		_ = s.stdin.Close()
 		if s.cmd.Process != nil {
 			_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 		}
