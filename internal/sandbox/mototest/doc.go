@@ -15,7 +15,8 @@
 // managed IAM policies, and patches moto's ElastiCache: a replication
 // group gets its member cache clusters, which hashicorp/aws reads back
 // after create, and deleted groups and clusters go away instead of staying
-// "deleting" forever.
+// "deleting" forever; each RDS instance gets its own DbiResourceId (moto
+// gives all the same one), by which hashicorp/aws finds it.
 //
 // StartT skips the test with SkipMessage (which .ci/run looks for in the
 // test log) when python3 or moto 5 is missing, and fails it on any other
