@@ -9,18 +9,10 @@ import (
 
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -41,22 +33,27 @@ type weightedDNSRecordModel struct {
 	AWSTrafficPercent    types.Float64  `tfsdk:"aws_traffic_percent"`
 	ChangeID             types.String   `tfsdk:"change_id"`
 	Status               types.String   `tfsdk:"status"`
+	Gate                 *gateModel     `tfsdk:"gate"`
+	Watch                *watchModel    `tfsdk:"watch"`
+	GateResult           types.Object   `tfsdk:"gate_result"`
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
 }
 
 type herokuSide struct {
-	Target        types.String `tfsdk:"target"`
-	Weight        types.Int64  `tfsdk:"weight"`
-	SetIdentifier types.String `tfsdk:"set_identifier"`
-	HealthCheckID types.String `tfsdk:"health_check_id"`
+	Target        types.String      `tfsdk:"target"`
+	Weight        types.Int64       `tfsdk:"weight"`
+	SetIdentifier types.String      `tfsdk:"set_identifier"`
+	HealthCheckID types.String      `tfsdk:"health_check_id"`
+	HealthCheck   *healthCheckModel `tfsdk:"health_check"`
 }
 
 type awsSide struct {
-	Target        types.String `tfsdk:"target"`
-	Alias         *aliasModel  `tfsdk:"alias"`
-	Weight        types.Int64  `tfsdk:"weight"`
-	SetIdentifier types.String `tfsdk:"set_identifier"`
-	HealthCheckID types.String `tfsdk:"health_check_id"`
+	Target        types.String      `tfsdk:"target"`
+	Alias         *aliasModel       `tfsdk:"alias"`
+	Weight        types.Int64       `tfsdk:"weight"`
+	SetIdentifier types.String      `tfsdk:"set_identifier"`
+	HealthCheckID types.String      `tfsdk:"health_check_id"`
+	HealthCheck   *healthCheckModel `tfsdk:"health_check"`
 }
 
 type aliasModel struct {
@@ -79,130 +76,19 @@ func (r *weightedDNSRecordResource) Metadata(_ context.Context, req resource.Met
 	resp.TypeName = req.ProviderTypeName + "_weighted_dns_record"
 }
 
-func (r *weightedDNSRecordResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	weight := func(side string) schema.Int64Attribute {
-		return schema.Int64Attribute{
-			MarkdownDescription: fmt.Sprintf("Weight of the %s record, 0 to 255. Its share of traffic is its weight over the "+
-				"sum of both weights; if both are 0, traffic is split evenly. Required in this block.", side),
-			Optional: true,
-		}
-	}
-	setID := func(def string) schema.StringAttribute {
-		return schema.StringAttribute{
-			MarkdownDescription: fmt.Sprintf("Set identifier of the record. Defaults to `%s`.", def),
-			Optional:            true,
-			Computed:            true,
-			Default:             stringdefault.StaticString(def),
-		}
-	}
-	healthCheck := schema.StringAttribute{
-		MarkdownDescription: "Route 53 health check id. When the check fails, Route 53 stops sending traffic to this record.",
-		Optional:            true,
-	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "A pair of weighted Route 53 CNAME records that splits a hostname's traffic between a Heroku " +
-			"app and its new home on AWS. Both records change together in one ChangeResourceRecordSets batch, so a " +
-			"weight shift is never half applied, and both are read back to catch drift.",
-		Attributes: map[string]schema.Attribute{
-			"id": computedResourceID("`<zone_id>_<name>_CNAME`, also the import id."),
-			"zone_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the Route 53 hosted zone that holds `name`.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Hostname of the pair, such as `api.acme.com`. Must be below the zone apex: a CNAME is " +
-					"not allowed at the apex.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"ttl": schema.Int64Attribute{
-				MarkdownDescription: "TTL of both records in seconds. Defaults to `60`. Above 300 a warning explains that " +
-					"rollbacks then take as long to reach clients.",
-				Optional: true,
-				Computed: true,
-				Default:  int64default.StaticInt64(60),
-			},
-			"wait_for_sync": schema.BoolAttribute{
-				MarkdownDescription: "Wait until Route 53 reports the change `INSYNC` (typically 40 to 120 seconds). " +
-					"Defaults to `true`.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-			},
-			"heroku_traffic_percent": computedResourceFloat64("Share of traffic the Heroku record gets, in percent, by Route 53's rule."),
-			"aws_traffic_percent":    computedResourceFloat64("Share of traffic the AWS record gets, in percent, by Route 53's rule."),
-			"change_id":              computedResourceString("Id of the last Route 53 change."),
-			"status":                 computedResourceString("Status of the last change: `PENDING` or `INSYNC`."),
-			"timeouts":               createUpdateDeleteTimeouts(ctx),
-		},
-		Blocks: map[string]schema.Block{
-			"heroku": schema.SingleNestedBlock{
-				MarkdownDescription: "The record that points at Heroku. Required.",
-				Validators:          []validator.Object{objectvalidator.IsRequired()},
-				Attributes: map[string]schema.Attribute{
-					"target": schema.StringAttribute{
-						MarkdownDescription: "The app's DNS target: `cname` of `heroku2aws_domains`, such as " +
-							"`deep-owl-1234.herokudns.com`. Required in this block.",
-						Optional: true,
-					},
-					"weight":          weight("Heroku"),
-					"set_identifier":  setID("heroku"),
-					"health_check_id": healthCheck,
-				},
-			},
-			"aws": schema.SingleNestedBlock{
-				MarkdownDescription: "The record that points at AWS. Required. Set `target` or `alias`.",
-				Validators:          []validator.Object{objectvalidator.IsRequired()},
-				Attributes: map[string]schema.Attribute{
-					"target": schema.StringAttribute{
-						MarkdownDescription: "Hostname to point at, such as the load balancer's DNS name.",
-						Optional:            true,
-					},
-					"weight":          weight("AWS"),
-					"set_identifier":  setID("aws"),
-					"health_check_id": healthCheck,
-				},
-				Blocks: map[string]schema.Block{
-					"alias": schema.SingleNestedBlock{
-						MarkdownDescription: "Point at another record of the same hosted zone instead of `target`. The pair is " +
-							"of type CNAME, and a CNAME alias can only target a record in its own zone; for a load balancer, " +
-							"use `target`.",
-						Attributes: map[string]schema.Attribute{
-							"name": schema.StringAttribute{
-								MarkdownDescription: "Name of the record to alias.",
-								Optional:            true,
-							},
-							"zone_id": schema.StringAttribute{
-								MarkdownDescription: "Its hosted zone: the pair's own `zone_id`.",
-								Optional:            true,
-							},
-							"evaluate_target_health": schema.BoolAttribute{
-								MarkdownDescription: "Route traffic only while the aliased record is healthy. Defaults to `false`.",
-								Optional:            true,
-								Computed:            true,
-								Default:             booldefault.StaticBool(false),
-							},
-						},
-					},
-				},
-			},
-		},
-	}
-}
-
 func (r *weightedDNSRecordResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan weightedDNSRecordModel
+	var plan, config weightedDNSRecordModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	var prior *weightedDNSRecordModel
 	if !req.State.Raw.IsNull() {
 		prior = &weightedDNSRecordModel{}
 		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
 	}
-	if resp.Diagnostics.HasError() || plan.Heroku == nil || plan.AWS == nil {
+	if resp.Diagnostics.HasError() || plan.Heroku == nil || plan.AWS == nil || config.Heroku == nil || config.AWS == nil {
 		return // the required-block validators report missing blocks
 	}
 	for _, req := range []struct {
@@ -217,6 +103,13 @@ func (r *weightedDNSRecordResource) ModifyPlan(ctx context.Context, req resource
 	}
 	if plan.AWS.Alias != nil && (plan.AWS.Alias.Name.IsNull() || plan.AWS.Alias.ZoneID.IsNull()) {
 		resp.Diagnostics.AddAttributeError(attrPath("aws.alias"), "Missing Required Argument", "aws.alias needs name and zone_id.")
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	addProblems(&resp.Diagnostics, planHealthChecks(&config, prior, &plan))
+	if gateKnown(plan.Gate, plan.Watch) {
+		addProblems(&resp.Diagnostics, gateProblems(ctx, &plan, &resp.Diagnostics))
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -263,10 +156,20 @@ func (r *weightedDNSRecordResource) ModifyPlan(ctx context.Context, req resource
 	} else {
 		plan.ChangeID, plan.Status = types.StringUnknown(), types.StringUnknown()
 	}
+	// gate_result changes only when this apply is gated.
+	switch {
+	case plan.Gate != nil && awsWeightRises(prior, &plan) && (prior == nil || recordsChanged(prior, &plan)):
+		plan.GateResult = types.ObjectUnknown(gateResultTypes)
+	case prior != nil:
+		plan.GateResult = prior.GateResult
+	default:
+		plan.GateResult = types.ObjectNull(gateResultTypes)
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
 func (r *weightedDNSRecordResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	const operation = "Error Creating Weighted DNS Record"
 	var plan weightedDNSRecordModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -276,17 +179,39 @@ func (r *weightedDNSRecordResource) Create(ctx context.Context, req resource.Cre
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	engine := r.engine("Error Creating Weighted DNS Record", &resp.Diagnostics)
+	engine := r.engine(operation, &resp.Diagnostics)
 	if engine == nil {
 		return
 	}
 	pair := expandPair(&plan)
 	plan.ID = types.StringValue(pair.ID())
+	plan.GateResult = types.ObjectNull(gateResultTypes)
+	// The gate runs before anything is created: a refusal leaves nothing.
+	if gate, _ := expandGate(ctx, plan.Gate, &resp.Diagnostics); gate != nil && pair.AWS.Weight > 0 {
+		result, err := engine.Probe(ctx, pair.Name, awsProbeTarget(pair), *gate)
+		if err == nil && !result.Passed {
+			err = &dnscutover.GateError{Result: result}
+		}
+		if err != nil {
+			addShiftError(&resp.Diagnostics, operation, pair, nil, err)
+			return
+		}
+		plan.GateResult = flattenGateResult(&result)
+	}
+	created, err := createHealthChecks(ctx, engine, &plan)
+	if err != nil {
+		resp.Diagnostics.AddError(operation, err.Error()+"\n\nNo record was written.")
+		cleanupHealthChecks(ctx, engine, created, &resp.Diagnostics)
+		return
+	}
+	pair = expandPair(&plan)
 	var inner diag.Diagnostics
-	ok := r.submitAndWait(ctx, engine, &plan, dnscutover.CreateBatch(pair), "Error Creating Weighted DNS Record", &inner)
+	ok := r.submitAndWait(ctx, engine, &plan, dnscutover.CreateBatch(pair), operation, &inner)
 	if ok || !plan.ChangeID.IsUnknown() {
 		// Written (even if the wait ended early): record what exists.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	} else {
+		cleanupHealthChecks(ctx, engine, created, &inner)
 	}
 	resp.Diagnostics.Append(inner...)
 }
@@ -314,6 +239,10 @@ func (r *weightedDNSRecordResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	flattenCurrent(&state, cur)
+	refreshHealthChecks(ctx, engine, &state, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	if state.Status.ValueString() == string(r53types.ChangeStatusPending) && state.ChangeID.ValueString() != "" {
 		if status, err := engine.Status(ctx, state.ChangeID.ValueString()); err == nil {
 			state.Status = types.StringValue(status)
@@ -322,7 +251,11 @@ func (r *weightedDNSRecordResource) Read(ctx context.Context, req resource.ReadR
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// Update changes the owned health checks and the records: new checks
+// first, then the records (gated and watched when the AWS weight rises),
+// then the checks kept in place, then the checks no record references.
 func (r *weightedDNSRecordResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	const operation = "Error Updating Weighted DNS Record"
 	var plan, state weightedDNSRecordModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -333,29 +266,121 @@ func (r *weightedDNSRecordResource) Update(ctx context.Context, req resource.Upd
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if !recordsChanged(&state, &plan) {
+	if !recordsChanged(&state, &plan) && !healthChecksChanged(&state, &plan) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	engine := r.engine("Error Updating Weighted DNS Record", &resp.Diagnostics)
+	engine := r.engine(operation, &resp.Diagnostics)
 	if engine == nil {
 		return
 	}
-	pair := expandPair(&plan)
-	cur, err := engine.Read(ctx, pair.ZoneID, pair.Name, state.Heroku.SetIdentifier.ValueString(), state.AWS.SetIdentifier.ValueString())
+	created, err := createHealthChecks(ctx, engine, &plan)
 	if err != nil {
-		resp.Diagnostics.AddError("Error Updating Weighted DNS Record", "Reading the current records failed: "+err.Error())
+		resp.Diagnostics.AddError(operation, err.Error()+"\n\nThe records were not changed.")
+		cleanupHealthChecks(ctx, engine, created, &resp.Diagnostics)
 		return
 	}
+	candidates := append(ownedHealthCheckIDs(&state), created...)
+	if recordsChanged(&state, &plan) && !r.updateRecords(ctx, engine, &state, &plan, created, resp) {
+		return
+	}
+	if err := updateHealthChecks(ctx, engine, &state, &plan); err != nil {
+		resp.Diagnostics.AddError(operation, err.Error())
+	}
+	if err := deleteUnreferenced(ctx, engine, &plan, candidates); err != nil {
+		resp.Diagnostics.AddError(operation, "The records are updated, but deleting a health check they no longer use failed: "+err.Error())
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// updateRecords writes the records of plan: through dnscutover's Shift
+// when the gate applies, else in one change batch. It reports whether the
+// records now hold plan; when not, it has set the state and diagnostics.
+func (r *weightedDNSRecordResource) updateRecords(ctx context.Context, engine *dnscutover.Engine, state, plan *weightedDNSRecordModel,
+	created []string, resp *resource.UpdateResponse) bool {
+	const operation = "Error Updating Weighted DNS Record"
+	gate, _ := expandGate(ctx, plan.Gate, &resp.Diagnostics)
+	if gate != nil && awsWeightRises(state, plan) {
+		return r.shift(ctx, engine, state, plan, gate, created, resp)
+	}
+	pair := expandPair(plan)
+	cur, err := engine.Read(ctx, pair.ZoneID, pair.Name, state.Heroku.SetIdentifier.ValueString(), state.AWS.SetIdentifier.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError(operation, "Reading the current records failed: "+err.Error())
+		cleanupHealthChecks(ctx, engine, created, &resp.Diagnostics)
+		return false
+	}
 	var inner diag.Diagnostics
-	if r.submitAndWait(ctx, engine, &plan, dnscutover.UpdateBatch(pair, cur), "Error Updating Weighted DNS Record", &inner) ||
-		!plan.ChangeID.IsUnknown() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if r.submitAndWait(ctx, engine, plan, dnscutover.UpdateBatch(pair, cur), operation, &inner) {
+		return true
+	}
+	if !plan.ChangeID.IsUnknown() {
+		// Accepted, still PENDING: the records hold plan.
+		_ = deleteUnreferenced(ctx, engine, plan, append(ownedHealthCheckIDs(state), created...))
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	} else {
+		cleanupHealthChecks(ctx, engine, created, &inner)
 	}
 	resp.Diagnostics.Append(inner...)
+	return false
+}
+
+// shift raises the AWS weight through the gate (and the watch). A refusing
+// gate leaves the prior state; a failing watch leaves what Route 53 holds
+// after the revert, the prior weights.
+func (r *weightedDNSRecordResource) shift(ctx context.Context, engine *dnscutover.Engine, state, plan *weightedDNSRecordModel,
+	gate *dnscutover.Gate, created []string, resp *resource.UpdateResponse) bool {
+	const operation = "Error Updating Weighted DNS Record"
+	watch, _ := expandWatch(plan.Watch)
+	from, to := expandPair(state), expandPair(plan)
+	res, err := engine.Shift(ctx, from, to, gate, watch)
+	if res.Gate != nil {
+		plan.GateResult = flattenGateResult(res.Gate)
+	}
+	if err == nil {
+		plan.ChangeID, plan.Status = types.StringValue(res.ChangeID), types.StringValue(string(r53types.ChangeStatusInsync))
+		return true
+	}
+	if res.ChangeID == "" {
+		// Refused by the gate, or not submitted: Route 53 holds the prior
+		// records, and the state stays the prior state.
+		addShiftError(&resp.Diagnostics, operation, to, &from, err)
+		cleanupHealthChecks(ctx, engine, created, &resp.Diagnostics)
+		return false
+	}
+	// Submitted: the records hold `to`, or `from` again after a revert.
+	// The state is what Route 53 is read to hold.
+	m := *plan
+	m.ChangeID, m.Status = types.StringValue(res.ChangeID), types.StringValue(string(r53types.ChangeStatusPending))
+	var werr *dnscutover.WatchError
+	if errors.As(err, &werr) {
+		m.Status = types.StringValue(string(r53types.ChangeStatusInsync))
+		if res.RevertChangeID != "" {
+			m.ChangeID = types.StringValue(res.RevertChangeID)
+			if !werr.Reverted {
+				m.Status = types.StringValue(string(r53types.ChangeStatusPending))
+			}
+		}
+	}
+	heroku, aws := *plan.Heroku, *plan.AWS
+	m.Heroku, m.AWS = &heroku, &aws
+	if cur, rerr := engine.Read(ctx, to.ZoneID, to.Name, to.Heroku.SetIdentifier, to.AWS.SetIdentifier); rerr == nil {
+		flattenCurrent(&m, cur)
+	} else if werr != nil && werr.Reverted {
+		m.Heroku.Weight, m.AWS.Weight = state.Heroku.Weight, state.AWS.Weight
+		m.Heroku.HealthCheckID, m.AWS.HealthCheckID = state.Heroku.HealthCheckID, state.AWS.HealthCheckID
+		m.HerokuTrafficPercent, m.AWSTrafficPercent = state.HerokuTrafficPercent, state.AWSTrafficPercent
+	}
+	if derr := deleteUnreferenced(ctx, engine, &m, append(ownedHealthCheckIDs(state), created...)); derr != nil {
+		resp.Diagnostics.AddWarning("Health Check Left Behind", derr.Error())
+	}
+	addShiftError(&resp.Diagnostics, operation, to, &from, err)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	return false
 }
 
 func (r *weightedDNSRecordResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	const operation = "Error Deleting Weighted DNS Record"
 	var state weightedDNSRecordModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -365,23 +390,34 @@ func (r *weightedDNSRecordResource) Delete(ctx context.Context, req resource.Del
 	resp.Diagnostics.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	engine := r.engine("Error Deleting Weighted DNS Record", &resp.Diagnostics)
+	engine := r.engine(operation, &resp.Diagnostics)
 	if engine == nil {
 		return
 	}
 	pair := expandPair(&state)
 	cur, err := engine.Read(ctx, pair.ZoneID, pair.Name, pair.Heroku.SetIdentifier, pair.AWS.SetIdentifier)
 	var nsz *r53types.NoSuchHostedZone
-	if errors.As(err, &nsz) || (err == nil && cur.Heroku == nil && cur.AWS == nil) {
-		return // already gone
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Error Deleting Weighted DNS Record", "Reading the current records failed: "+err.Error())
+	switch {
+	case errors.As(err, &nsz) || (err == nil && cur.Heroku == nil && cur.AWS == nil):
+		// The records are gone already.
+	case err != nil:
+		resp.Diagnostics.AddError(operation, "Reading the current records failed: "+err.Error())
 		return
+	default:
+		var inner diag.Diagnostics
+		before := state.ChangeID
+		ok := r.submitAndWait(ctx, engine, &state, dnscutover.DeleteBatch(pair.Name, cur), operation, &inner)
+		resp.Diagnostics.Append(inner...)
+		if !ok && state.ChangeID.Equal(before) {
+			return // the records still reference their checks
+		}
 	}
-	var inner diag.Diagnostics
-	r.submitAndWait(ctx, engine, &state, dnscutover.DeleteBatch(pair.Name, cur), "Error Deleting Weighted DNS Record", &inner)
-	resp.Diagnostics.Append(inner...)
+	// Records first, then the checks they referenced.
+	for _, id := range ownedHealthCheckIDs(&state) {
+		if err := engine.DeleteHealthCheck(ctx, id); err != nil {
+			resp.Diagnostics.AddError(operation, "The records are deleted, but deleting their health check failed: "+err.Error())
+		}
+	}
 }
 
 // ImportState adopts an existing pair by ZONEID_name_CNAME whose set
@@ -412,7 +448,8 @@ func (r *weightedDNSRecordResource) ImportState(ctx context.Context, req resourc
 		Heroku:   &herokuSide{SetIdentifier: types.StringValue("heroku")},
 		AWS:      &awsSide{SetIdentifier: types.StringValue("aws")},
 		ChangeID: types.StringNull(), Status: types.StringValue(string(r53types.ChangeStatusInsync)),
-		Timeouts: nullTimeouts(),
+		GateResult: types.ObjectNull(gateResultTypes),
+		Timeouts:   nullTimeouts(),
 	}
 	m.ID = types.StringValue(dnscutover.Pair{ZoneID: zoneID, Name: name}.ID())
 	flattenCurrent(&m, cur)
@@ -495,7 +532,17 @@ func recordsChanged(prior, plan *weightedDNSRecordModel) bool {
 	}
 	return a.TTL != b.TTL || a.Heroku != b.Heroku || a.AWS.Target != b.AWS.Target || a.AWS.Weight != b.AWS.Weight ||
 		a.AWS.SetIdentifier != b.AWS.SetIdentifier || a.AWS.HealthCheckID != b.AWS.HealthCheckID || !same(a.AWS.Alias, b.AWS.Alias) ||
-		plan.Heroku.Target.IsUnknown() || plan.AWS.Target.IsUnknown()
+		plan.Heroku.Target.IsUnknown() || plan.AWS.Target.IsUnknown() ||
+		plan.Heroku.HealthCheckID.IsUnknown() || plan.AWS.HealthCheckID.IsUnknown()
+}
+
+// awsProbeTarget is the host the gate connects to when it has no address:
+// the AWS target, or the aliased record's name.
+func awsProbeTarget(p dnscutover.Pair) string {
+	if p.AWS.Alias != nil {
+		return p.AWS.Alias.Name
+	}
+	return p.AWS.Target
 }
 
 // submitAndWait sends a batch, records the change in m, and waits for
