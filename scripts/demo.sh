@@ -20,6 +20,12 @@
 #    phase by phase (freeze, final copy, verify, DNS) from the apply's
 #    machine-readable UI (terraform apply -json), the restore job's
 #    started_at/finished_at and the provider's log;
+#    every shift towards AWS is gated on the AWS side's health: a local
+#    python3 -m http.server stands in for the load balancer (the gate's
+#    address points at it; it answers 200 for / and 404 for a missing
+#    path). Before the window, a canary with a health path that answers 404
+#    is refused and the weights do not move; the cutover's gate on / passes
+#    and its figures are printed;
 # 6. prints a summary, and removes everything on exit.
 #
 # target/ is generated and checked with `terraform fmt`, not applied: the
@@ -40,7 +46,9 @@ done
 umask 077
 work=$(mktemp -d "${TMPDIR:-/tmp}/heroku2aws-demo.XXXXXX")
 sandbox_pid=""
+http_pid=""
 cleanup() {
+  if [ -n "$http_pid" ]; then kill "$http_pid" 2>/dev/null || true; wait "$http_pid" 2>/dev/null || true; fi
   if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -106,6 +114,34 @@ sed -n 1,40p "$work/out/INVENTORY.md"
 
 mig="$work/out/migration"
 
+# The health gate's target: a local HTTP server standing in for the app's
+# load balancer (the gate connects to gate_addresses instead of the AWS
+# target, with the domain as Host). It answers 200 for / and 404 for a
+# path that does not exist. Without python3 the demo turns the gate off.
+gate=false
+gate_vars=""
+if command -v python3 >/dev/null; then
+  step "A stand-in for the AWS load balancer: python3 -m http.server on loopback"
+  mkdir -p "$work/www"
+  python3 -u -m http.server --bind 127.0.0.1 --directory "$work/www" 0 >"$work/http.out" 2>"$work/http.log" &
+  http_pid=$!
+  port=""
+  for _ in $(seq 1 100); do
+    port=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\).*/\1/p' "$work/http.out")
+    [ -n "$port" ] && break
+    kill -0 "$http_pid" 2>/dev/null || { cat "$work/http.log" >&2; fail "python3 -m http.server exited"; }
+    sleep 0.1
+  done
+  [ -n "$port" ] || fail "python3 -m http.server did not start in 10 s"
+  echo "  http://127.0.0.1:$port/ answers $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/"), /healthz $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")"
+  gate=true
+  # The demo's gate: 10 requests over 2 s (the defaults are 20 over 30 s).
+  gate_vars='"gate_scheme": "http", "gate_addresses": {"acme-api": "127.0.0.1:'$port'"}, "gate_requests": 10, "gate_duration": "2s",'
+else
+  echo "python3 not found: the demo runs without the health gate."
+  gate_vars='"dns_gate": false,'
+fi
+
 # What an operator copies from `terraform -chdir=target output -json`: the
 # load balancer per app and the RDS URLs. Here: the local target cluster.
 # The sample's DATABASE_URL config var is a placeholder that no server
@@ -120,6 +156,7 @@ cat >"$mig/target.auto.tfvars.json" <<JSON
   "copy_databases": $copy,
   "database_target_urls": {"acme-api": {"DATABASE": "${HEROKU2AWS_DEMO_TARGET_URL:-}"}},
   "freeze_databases": false,
+  $gate_vars
   "dns_zone_ids": {"api.acme.com": "$HEROKU2AWS_ZONE_ID", "www.acme.com": "$HEROKU2AWS_ZONE_ID"}
 }
 JSON
@@ -210,7 +247,9 @@ window() {
     fi
     printf '  %-12s %s -> %s (the restore job'"'"'s started_at -> finished_at)\n' "" "$started" "$finished"
   fi
-  printf '  %-12s %6s s  (one Route 53 batch per domain, until INSYNC)\n' DNS "$(secs "$d0" "$d1")"
+  local dns_note="one Route 53 batch per domain, until INSYNC"
+  [ "$gate" = true ] && dns_note="the health gate (10 requests over 2 s), then $dns_note"
+  printf '  %-12s %6s s  (%s)\n' DNS "$(secs "$d0" "$d1")" "$dns_note"
   printf '  %-12s %6s s  from the first freeze to DNS at AWS 100 (the apply took %s s)\n' window "$(secs "$f0" "$d1")" "$apply_seconds"
 }
 
@@ -221,10 +260,40 @@ traffic_is() {
   case "$got" in *"$1"*) ;; *) fail "expected traffic $1" ;; esac
 }
 
+# weights: the weights Route 53 holds for the sandbox zone, as the aws CLI
+# reads them (ListResourceRecordSets).
+weights() {
+  aws route53 list-resource-record-sets --endpoint-url "$AWS_ENDPOINT_URL" --hosted-zone-id "$HEROKU2AWS_ZONE_ID" --output json |
+    jq -r '[.ResourceRecordSets[] | select(.Weight != null) | "\(.Name | rtrimstr(".")) \(.SetIdentifier)=\(.Weight)"] | join(", ")'
+}
+
+if [ "$gate" = true ]; then
+  step "A gated canary that is refused: aws_weight=10, with a health path the AWS side answers 404"
+  before=$(weights)
+  echo "  Route 53 before: $before"
+  if terraform -chdir="$mig" apply -auto-approve -input=false -json -var aws_weight=10 \
+    -var 'health_paths={"acme-api" = "/healthz"}' >"$work/refused.json" 2>&1; then
+    fail "the gate let a shift through to an AWS side that answers 404"
+  fi
+  jq -r 'select(.["@level"] == "error") | .diagnostic | "  \(.address // ""): \(.summary)\n\(.detail | split("\n") | map(select(. != "") | "    " + .) | .[0:4] | join("\n"))"' "$work/refused.json"
+  after=$(weights)
+  echo "  Route 53 after:  $after"
+  [ "$before" = "$after" ] || fail "the refused shift moved the weights"
+  echo "  the weights did not move, and a plan at aws_weight=0 finds nothing to change:"
+  terraform -chdir="$mig" plan -input=false -no-color -detailed-exitcode >"$work/refused-plan.out" 2>&1 ||
+    { cat "$work/refused-plan.out"; fail "the plan after the refused shift is not empty"; }
+  echo "  No changes."
+fi
+
 step "Cutover window: phase=cutover (freeze Heroku, final copy verified, then DNS to AWS 100)"
 apply_phase cutover
 window cutover
 traffic_is "heroku 0% / aws 100%"
+if [ "$gate" = true ]; then
+  echo "  the health gates that let the shift through (GET / on the stand-in, per domain):"
+  terraform -chdir="$mig" output -json dns_gates |
+    jq -r 'to_entries[] | .key as $app | .value | to_entries[] | "    \(.key): \(.value.successes)/\(.value.requests) answered 2xx-3xx (ratio \(.value.success_ratio)), p95 \(.value.p95_latency_ms) ms, checked at \(.value.checked_at)"'
+fi
 terraform -chdir="$mig" output -json freeze |
   jq -r 'to_entries[] | "  \(.key): frozen=\(.value.in_effect), was \(.value.prior_formation | to_entries | map("\(.key) \(.value)") | join(", ")), maintenance was \(.value.prior_maintenance)"'
 
