@@ -145,6 +145,11 @@ const (
     weight = 0`
 )
 
+// dnsGate is a top-level gate block on "/" with one more line.
+func dnsGate(line string) string {
+	return "\n  gate {\n    path = \"/\"\n    " + line + "\n  }"
+}
+
 // pgJob is a restore job with this body.
 func pgJob(body string) string {
 	return "\nresource \"heroku2aws_pg_restore_job\" \"x\" {\n" + body + "\n}\n"
@@ -555,6 +560,39 @@ resource "heroku2aws_weighted_dns_record" "x" {
 		config:  dnsPair(`  name = "api.example.org"`, dnsHeroku, dnsAWS),
 		summary: "Name Outside the Zone", attr: "name",
 		fix: "Use a name under the hosted zone's domain, or the `zone_id` of the zone that holds the name."},
+	{object: objDNSRecord, name: "gate success ratio above 1", atPlan: true,
+		config:  dnsPair(dnsName+dnsGate("min_success_ratio = 1.5"), dnsHeroku, dnsAWS),
+		summary: "Invalid Success Ratio", attr: "gate.min_success_ratio",
+		fix: "Use a share from 0 to 1, such as `0.95` for 95% of the requests."},
+	{object: objDNSRecord, name: "gate without requests", atPlan: true,
+		config:  dnsPair(dnsName+dnsGate("requests = 0"), dnsHeroku, dnsAWS),
+		summary: "Invalid Gate Requests", attr: "gate.requests",
+		fix: "Send from 1 to 1000 requests; the default is 20."},
+	{object: objDNSRecord, name: "gate with too many requests", atPlan: true,
+		config:  dnsPair(dnsName+dnsGate("requests = 1001"), dnsHeroku, dnsAWS),
+		summary: "Invalid Gate Requests", attr: "gate.requests",
+		fix: "Send at most 1000 requests; spread them with `duration` instead."},
+	{object: objDNSRecord, name: "gate path without a leading slash", atPlan: true,
+		config:  dnsPair(dnsName+"\n  gate {\n    path = \"health\"\n  }", dnsHeroku, dnsAWS),
+		summary: "Invalid Gate Path", attr: "gate.path",
+		fix: "Start the path with `/`, such as `/` or `/health`."},
+	{object: objDNSRecord, name: "gate scheme not http(s)", atPlan: true,
+		config:  dnsPair(dnsName+dnsGate(`scheme = "ftp"`), dnsHeroku, dnsAWS),
+		summary: "Invalid Gate Scheme", attr: "gate.scheme",
+		fix: "Use `https` (the default) or `http`."},
+	{object: objDNSRecord, name: "health check interval not 10 or 30", atPlan: true,
+		config:  dnsPair(dnsName, dnsHeroku, dnsAWS+"\n    health_check {\n      request_interval = 20\n    }"),
+		summary: "Invalid Health Check Interval", attr: "aws.health_check.request_interval",
+		fix: "Use 10 or 30 seconds: Route 53 checks at no other interval."},
+	{object: objDNSRecord, name: "health check failure threshold above 10", atPlan: true,
+		config:  dnsPair(dnsName, dnsHeroku, dnsAWS+"\n    health_check {\n      failure_threshold = 11\n    }"),
+		summary: "Invalid Failure Threshold", attr: "aws.health_check.failure_threshold",
+		fix: "Use 1 to 10 consecutive checks; the default is 3."},
+	{object: objDNSRecord, name: "health check block and id", atPlan: true,
+		config: dnsPair(dnsName, dnsHeroku, dnsAWS+"\n    health_check_id = \"abcdef01-2345-6789-abcd-ef0123456789\""+
+			"\n    health_check {\n      path = \"/health\"\n    }"),
+		summary: "Invalid Attribute Combination", attr: "aws.health_check_id",
+		fix: "Set either `health_check` (the resource owns the check) or `health_check_id` (a check you manage), not both."},
 
 	// heroku2aws_pg_restore_job.
 	{object: objPGRestore, name: "no source block", atPlan: true,

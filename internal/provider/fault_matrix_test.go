@@ -157,6 +157,7 @@ func TestAccFaultMatrix(t *testing.T) {
 		{"heroku", nil, fmHerokuRows()},
 		{"secrets", nil, fmSecretRows()},
 		{"route53", nil, fmRoute53Rows()},
+		{"gate", nil, fmGateRows()},
 		{"pg", pg.setup, fmPGRows(pg)},
 		{"cli", nil, fmCLIRows()},
 		{"freeze", nil, append(fmFreezeRows(), fmFreezeCLIRows()...)},
