@@ -27,8 +27,8 @@ import (
 // that only writes to the shared database first), copies, verifies and
 // moves DNS to AWS 100. Every shift towards AWS goes through the generated
 // health gate (an httptest target for acme-api's load balancer); a cutover
-// whose gate fails (a health path the target answers 404) freezes and
-// copies, then stops before DNS moves, the weights unchanged.
+// whose gate fails (the target answers 503) freezes and copies, then stops
+// before DNS moves, the weights unchanged.
 func TestAccGeneratedMigration(t *testing.T) {
 	requireAcc(t)
 	if !terraformAtLeast(t, "1.11.0") {
@@ -47,7 +47,7 @@ func TestAccGeneratedMigration(t *testing.T) {
 	}
 	aws, awsURL := awsapi.Start(t, awsapi.Options{})
 	zone := aws.CreateZone("acme.com")
-	lb := startGateTarget(t)
+	lb := startGateTarget(t, false)
 
 	inv, err := codegen.Collect(context.Background(),
 		inventory.NewReader(heroku.New(heroku.Config{APIKey: testAPIKey, APIURL: herokuURL})),
@@ -81,7 +81,7 @@ func TestAccGeneratedMigration(t *testing.T) {
 		"dns_zone_ids":         map[string]string{"api.acme.com": zone, "www.acme.com": zone},
 		"freeze_drain_wait":    "1s",
 	}
-	maps.Copy(tfvars, lb.tfvars("acme-api"))
+	maps.Copy(tfvars, migrationGateVars(lb, "acme-api"))
 	vars, _ := json.Marshal(tfvars)
 	writeFile(t, filepath.Join(w.dir, "target.auto.tfvars.json"), string(vars))
 
@@ -132,8 +132,8 @@ func TestAccGeneratedMigration(t *testing.T) {
 		t.Errorf("traffic after the shift: %s", traffic)
 	}
 	for _, host := range []string{"api.acme.com", "www.acme.com"} {
-		if n := lb.requests(host, "/"); n != gateTestRequests {
-			t.Errorf("the canary's gate sent %d requests for / with Host %s, want %d", n, host, gateTestRequests)
+		if n := hostRequests(lb, host); n != gateTestRequests {
+			t.Errorf("the canary's gate sent %d requests with Host %s, want %d", n, host, gateTestRequests)
 		}
 	}
 	sets := aws.RecordSets(zone)
@@ -183,16 +183,17 @@ func TestAccGeneratedMigration(t *testing.T) {
 		t.Errorf("DNS after the rollback: AWS weights %v, want 0", got)
 	}
 
-	// Fixed, the cutover again, but the AWS side fails the gate (404 on
-	// the health path): the freeze and the verified copy run, then the
-	// shift is refused and Route 53 keeps Heroku 100.
+	// Fixed, the cutover again, but the AWS side fails the gate (it
+	// answers 503): the freeze and the verified copy run, then the shift
+	// is refused and Route 53 keeps Heroku 100.
 	if err := tgt.Exec(ctx, "target", "DROP EVENT TRIGGER chaos_on_create; DROP SCHEMA chaos CASCADE"); err != nil {
 		t.Fatal(err)
 	}
+	lb.setMode("down", 0)
 	weights = awsWeights(aws, zone)
-	out, err = w.run("apply", "-auto-approve", "-input=false", "-var", "phase=cutover", "-var", `health_paths={"acme-api" = "/broken"}`)
-	if err == nil || !strings.Contains(out, "404") || strings.Count(out, "Error Updating Weighted DNS Record") != 2 {
-		t.Fatalf("a cutover whose gate sees 404s must refuse both shifts (err %v):\n%s", err, out)
+	out, err = w.run("apply", "-auto-approve", "-input=false", "-var", "phase=cutover")
+	if err == nil || !strings.Contains(out, "503") || strings.Count(out, "Error Updating Weighted DNS Record") != 2 {
+		t.Fatalf("a cutover whose gate sees 503s must refuse both shifts (err %v):\n%s", err, out)
 	}
 	if got := awsWeights(aws, zone); !maps.Equal(got, weights) {
 		t.Errorf("DNS moved although the gate failed: %v, before %v", got, weights)
@@ -201,6 +202,7 @@ func TestAccGeneratedMigration(t *testing.T) {
 	assertHeroku(t, herokuSandbox, "acme-worker", true, frozenWorker)
 
 	// The AWS side healthy: the same cutover, DNS to AWS 100.
+	lb.setMode("healthy", 0)
 	w.mustRun("apply", "-auto-approve", "-input=false", "-var", "phase=cutover")
 	assertHeroku(t, herokuSandbox, "acme-api", true, frozenAPI)
 	assertHeroku(t, herokuSandbox, "acme-worker", true, frozenWorker)

@@ -5,14 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -28,8 +24,7 @@ import (
 // pair in one apply; a second plan is empty; then a weight shift, which
 // the module's default gate lets through after probing the AWS side (an
 // httptest target, with the domain as Host), and a shift whose gate fails
-// (a health path the target answers 404), refused with the weights
-// unchanged in Route 53.
+// (the target answers 503), refused with the weights unchanged in Route 53.
 func TestAccModuleAppMigration(t *testing.T) {
 	requireAcc(t)
 	if !terraformAtLeast(t, "1.11.0") {
@@ -47,16 +42,12 @@ func TestAccModuleAppMigration(t *testing.T) {
 	}
 	aws, awsURL := awsapi.Start(t, awsapi.Options{SSMPutTPS: 50})
 	zone := aws.CreateZone("acme.com")
-	lb := startGateTarget(t)
+	lb := startGateTarget(t, false)
 
 	w := moduleWorkspace(t, fmt.Sprintf(`
 variable "aws_weight" {
   type    = number
   default = 0
-}
-variable "health_path" {
-  type    = string
-  default = "/"
 }
 module "acme_api" {
   source               = "./modules/heroku-app-migration"
@@ -66,13 +57,12 @@ module "acme_api" {
   dns_zones            = { "api.acme.com" = %q }
   aws_target           = "acme-alb-1.us-east-1.elb.amazonaws.com"
   aws_weight           = var.aws_weight
-  health_path          = var.health_path
 %s
 }
 output "traffic" { value = module.acme_api.traffic }
 output "restores" { value = module.acme_api.database_restores }
 output "gate" { value = module.acme_api.dns_gate }
-`, zone, lb.moduleArgs()), herokuURL, awsURL, tgt.URL("target"))
+`, zone, moduleGateArgs(lb)), herokuURL, awsURL, tgt.URL("target"))
 	// Config vars go through values_wo: no value may reach the state either.
 	w.scanLeaks(fixtureScanner(sampleFixture(t)), false)
 
@@ -107,7 +97,7 @@ output "gate" { value = module.acme_api.dns_gate }
 	if out, err := w.run("plan", "-detailed-exitcode", "-input=false"); err != nil {
 		t.Errorf("the second plan is not empty:\n%s", out)
 	}
-	if n := lb.requests("api.acme.com", "/"); n != 0 {
+	if n := hostRequests(lb, "api.acme.com"); n != 0 {
 		t.Errorf("creating the pair at AWS 0 probed the AWS side %d times: only a rising AWS weight is gated", n)
 	}
 
@@ -117,8 +107,8 @@ output "gate" { value = module.acme_api.dns_gate }
 	if traffic := w.mustRun("output", "-json", "traffic"); !strings.Contains(traffic, "heroku 90% / aws 10%") {
 		t.Errorf("traffic after the shift: %s", traffic)
 	}
-	if n := lb.requests("api.acme.com", "/"); n != gateTestRequests {
-		t.Errorf("the gate sent %d requests for / with Host api.acme.com, want %d", n, gateTestRequests)
+	if n := hostRequests(lb, "api.acme.com"); n != gateTestRequests {
+		t.Errorf("the gate sent %d requests with Host api.acme.com, want %d", n, gateTestRequests)
 	}
 	var gate map[string]struct {
 		Requests     int     `json:"requests"`
@@ -133,12 +123,13 @@ output "gate" { value = module.acme_api.dns_gate }
 		t.Errorf("the passing gate's figures: %+v", gate)
 	}
 
-	// A failing gate: the AWS side answers 404 on the health path. The
-	// shift is refused and Route 53 keeps the weights.
+	// A failing gate: the AWS side answers 503. The shift is refused and
+	// Route 53 keeps the weights.
+	lb.setMode("down", 0)
 	weights := awsWeights(aws, zone)
-	out, err := w.run("apply", "-auto-approve", "-input=false", "-var", "aws_weight=50", "-var", "health_path=/broken")
-	if err == nil || !strings.Contains(out, "404") {
-		t.Fatalf("a shift whose gate sees 404s must be refused with the status (err %v):\n%s", err, out)
+	out, err := w.run("apply", "-auto-approve", "-input=false", "-var", "aws_weight=50")
+	if err == nil || !strings.Contains(out, "503") {
+		t.Fatalf("a shift whose gate sees 503s must be refused with the status (err %v):\n%s", err, out)
 	}
 	if got := awsWeights(aws, zone); !maps.Equal(got, weights) || got["api.acme.com"] != 10 {
 		t.Errorf("the refused shift moved the weights: %v, before %v", got, weights)
@@ -178,7 +169,7 @@ func TestAccModuleWindow(t *testing.T) {
 	}
 	aws, awsURL := awsapi.Start(t, awsapi.Options{SSMPutTPS: 50})
 	zone := aws.CreateZone("acme.com")
-	lb := startGateTarget(t)
+	lb := startGateTarget(t, false)
 
 	w := moduleWorkspace(t, fmt.Sprintf(`
 variable "phase" {
@@ -200,7 +191,7 @@ output "traffic" { value = module.acme_api.traffic }
 output "restores" { value = module.acme_api.database_restores }
 output "freeze" { value = module.acme_api.freeze }
 output "window" { value = module.acme_api.window }
-`, zone, lb.moduleArgs()), herokuURL, awsURL, tgt.URL("target"))
+`, zone, moduleGateArgs(lb)), herokuURL, awsURL, tgt.URL("target"))
 	// The source database's URL is a config var too: the database freeze
 	// reads it at apply time, and it must reach no output, log or state.
 	w.scanLeaks(fixtureScanner(fixture), false)
@@ -240,7 +231,7 @@ output "window" { value = module.acme_api.window }
 	if got := w.mustRun("output", "-json", "traffic"); !strings.Contains(got, "heroku 0% / aws 100%") {
 		t.Errorf("traffic after the cutover: %s", got)
 	}
-	if n := lb.requests("api.acme.com", "/"); n != gateTestRequests {
+	if n := hostRequests(lb, "api.acme.com"); n != gateTestRequests {
 		t.Errorf("the cutover's gate sent %d requests, want %d", n, gateTestRequests)
 	}
 	var freeze struct {
@@ -277,7 +268,7 @@ output "window" { value = module.acme_api.window }
 	if got := w.mustRun("output", "-json", "traffic"); !strings.Contains(got, "heroku 100% / aws 0%") {
 		t.Errorf("traffic after the rollback: %s", got)
 	}
-	if n := lb.requests("api.acme.com", "/"); n != gateTestRequests {
+	if n := hostRequests(lb, "api.acme.com"); n != gateTestRequests {
 		t.Errorf("the rollback probed the AWS side (%d requests in all): lowering the AWS weight is never gated", n)
 	}
 	if out, err := w.run("plan", "-detailed-exitcode", "-input=false", "-var", "phase=rollback"); err != nil {
@@ -295,60 +286,33 @@ output "window" { value = module.acme_api.window }
 	}
 }
 
-// gateTestRequests is how many requests the tests' gates send.
+// gateTestRequests is how many requests the module tests' gates send.
 const gateTestRequests = 4
 
-// gateTarget stands in for the AWS side's load balancer in the gate tests:
-// an httptest server that answers 200 for "/" and 404 for any other path,
-// and counts the requests by Host header and path.
-type gateTarget struct {
-	addr string
-	mu   sync.Mutex
-	seen map[string]int // "host path" -> requests
-}
-
-// startGateTarget starts a gateTarget, closed at the end of the test.
-func startGateTarget(t *testing.T) *gateTarget {
-	t.Helper()
-	g := &gateTarget{seen: map[string]int{}}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		g.mu.Lock()
-		g.seen[r.Host+" "+r.URL.Path]++
-		g.mu.Unlock()
-		if r.URL.Path != "/" {
-			http.NotFound(w, r)
-			return
-		}
-		_, _ = io.WriteString(w, "ok")
-	}))
-	t.Cleanup(srv.Close)
-	g.addr = srv.Listener.Addr().String()
-	return g
-}
-
-// requests is how many requests for path with Host host the target saw.
-func (g *gateTarget) requests(host, path string) int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.seen[host+" "+path]
-}
-
-// moduleArgs are the module's gate arguments aimed at the target: plain
-// HTTP, gateTestRequests requests over half a second.
-func (g *gateTarget) moduleArgs() string {
+// moduleGateArgs are the module's gate arguments aimed at g (the
+// resource tests' stand-in for the AWS side): plain HTTP,
+// gateTestRequests requests over half a second.
+func moduleGateArgs(g *gateTarget) string {
 	return fmt.Sprintf(`  gate_scheme   = "http"
   gate_address  = %q
   gate_requests = %d
-  gate_duration = "500ms"`, g.addr, gateTestRequests)
+  gate_duration = "500ms"`, g.addr(), gateTestRequests)
 }
 
-// tfvars are the generated migration's gate variables aimed at the target
-// for app.
-func (g *gateTarget) tfvars(app string) map[string]any {
+// migrationGateVars are the generated migration's gate variables aimed at
+// g for app.
+func migrationGateVars(g *gateTarget, app string) map[string]any {
 	return map[string]any{
-		"gate_scheme": "http", "gate_addresses": map[string]string{app: g.addr},
+		"gate_scheme": "http", "gate_addresses": map[string]string{app: g.addr()},
 		"gate_requests": gateTestRequests, "gate_duration": "500ms",
 	}
+}
+
+// hostRequests is how many requests with Host host g saw.
+func hostRequests(g *gateTarget, host string) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.hosts[host]
 }
 
 // moduleWorkspace is a CLI workspace with config, the provider block for
