@@ -36,7 +36,8 @@ import (
 // (Heroku API), fault_matrix_ssm_test.go (SSM and Secrets Manager),
 // fault_matrix_route53_test.go, fault_matrix_restore_test.go
 // (pg_restore_job), fault_matrix_signal_test.go (terraform interrupted
-// with SIGINT) and fault_matrix_freeze_test.go (app_freeze).
+// with SIGINT), fault_matrix_freeze_test.go (app_freeze) and
+// fault_matrix_gate_test.go (the DNS health gate and watch).
 
 const (
 	fmTransparent = "transparent recovery"
