@@ -123,6 +123,7 @@ func newTargetPlan(inv *Inventory) *targetPlan {
 	// Shared resources take their labels first, so that no app can take
 	// them.
 	for _, l := range []string{"aws_ecs_cluster.main", "aws_iam_role.task_execution", "aws_iam_role.scheduler",
+		"aws_iam_role_policy.task_execution_db_secrets",
 		"local.ssm_parameter_arn_prefix", "local.task_definition_arn_prefix", "local.data_store_urls", "local.ecs_tasks_assume_role_policy"} {
 		p.labels[l] = true
 	}
@@ -311,6 +312,16 @@ func (p *targetPlan) label(typ, base string) string {
 	}
 	p.labels[typ+"."+l] = true
 	return l
+}
+
+// store is the plan of the data store of the add-on named name, or nil.
+func (p *targetPlan) store(name string) *storePlan {
+	for _, sp := range p.stores {
+		if sp.ad.Name == name {
+			return sp
+		}
+	}
+	return nil
 }
 
 // targetTaskSize is the Fargate size of a process, with a note when it is not
