@@ -85,10 +85,17 @@ variable "restore_database" {
 }
 
 variable "database_target_url" {
-  description = "postgres:// URL of the target database, such as the RDS instance's."
+  description = "postgres:// URL of the target database, such as the RDS instance's. Ephemeral: never stored in the plan or the state."
   type        = string
   default     = null
   sensitive   = true
+  ephemeral   = true
+}
+
+variable "database_target_url_version" {
+  description = "Bump to copy again with a new database_target_url: Terraform cannot see an ephemeral value change."
+  type        = number
+  default     = 1
 }
 
 variable "database_run" {
@@ -123,11 +130,13 @@ resource "heroku2aws_pg_restore_job" "database" {
       capture = true
     }
   }
-  target_url = var.database_target_url
-  clean      = true
-  verify     = "row_counts"
-  triggers   = { run = var.database_run, freeze = heroku2aws_app_freeze.this.generation }
-  depends_on = [heroku2aws_app_freeze.this]
+  # Write-only: the URL is never stored.
+  target_url_wo         = var.database_target_url
+  target_url_wo_version = var.database_target_url_version
+  clean                 = true
+  verify                = "row_counts"
+  triggers              = { run = var.database_run, freeze = heroku2aws_app_freeze.this.generation }
+  depends_on            = [heroku2aws_app_freeze.this]
 }
 
 output "database_restore" {

@@ -42,6 +42,7 @@ func migrationAppFile(inv *Inventory, a *App) (*tfWriter, []string) {
 		m.AppendNewline()
 		w.set(m, "databases", tfSrc("var.copy_databases ? %s : []", tfStrings(dbs)))
 		w.set(m, "database_target_urls", tfCall("lookup", tfRef("var", "database_target_urls"), tfLit(a.Name), tfObj()))
+		w.set(m, "database_target_urls_version", tfRef("var", "database_target_urls_version"))
 		w.set(m, "database_run", tfRef("var", "database_run"))
 		w.set(m, "freeze_database", tfRef("var", "freeze_databases"))
 		if writers := sharingApps(inv, a, dbs); len(writers) > 0 {
@@ -62,7 +63,7 @@ func migrationAppFile(inv *Inventory, a *App) (*tfWriter, []string) {
 		target := tfCall("lookup", tfRef("var", "aws_targets"), tfLit(a.Name), tfLit(""))
 		m.AppendNewline()
 		w.set(m, "aws_target", target)
-		w.set(m, "aws_weight", tfRef("var", "aws_weight"))
+		w.set(m, "aws_weight", tfCall("lookup", tfRef("var", "aws_weights"), tfLit(a.Name), tfRef("var", "aws_weight")))
 		w.set(m, "dns_zones", tfSrc(`%s == "" ? {} : { for host in %s : host => var.dns_zone_ids[host] if contains(keys(var.dns_zone_ids), host) }`,
 			target, tfStrings(hosts)))
 		migrationGate(w, m, a)

@@ -7,9 +7,11 @@ import "github.com/hashicorp/hcl/v2/hclwrite"
 
 // migrationVariablesFile writes variables.tf.
 func migrationVariablesFile(inv *Inventory) *tfWriter {
-	w := newTFWriter("Inputs. aws_targets and database_target_urls are outputs of ../target:",
+	w := newTFWriter("Inputs. aws_targets is an output of ../target:",
 		" terraform -chdir=../target output -json aws_targets",
-		" terraform -chdir=../target output -json database_target_urls")
+		"database_target_urls is the target's database_target_urls with each password (from the secrets of its",
+		"database_secret_arns output) filled in: an ephemeral variable, so the URLs never reach the plan or the state.",
+		"INVENTORY.md's runbook builds it into TF_VAR_database_target_urls.")
 	variable := func(name string, typ tfSource, desc string, def tfExpr, sensitive bool) *hclwrite.Body {
 		b := w.block(false, "variable", name)
 		w.set(b, "description", tfLit(desc))
@@ -30,14 +32,20 @@ func migrationVariablesFile(inv *Inventory) *tfWriter {
 	variable("config_vars_version", "number", "Bump to copy every config var again, for example after rotating secrets on Heroku.", tfNum(1), false)
 	variable("aws_targets", "map(string)", "DNS name of each app's load balancer on AWS, by app name (the target's aws_targets output). Domains of apps missing here are not cut over.", tfObj(), false)
 	variable("copy_databases", "bool", "Copy the Heroku Postgres databases into RDS. Set it once database_target_urls holds every database.", tfBool(false), false)
-	variable("database_target_urls", "map(map(string))", "Target postgres:// URL per app and attachment (the target's database_target_urls output).", tfObj(), true)
+	urls := variable("database_target_urls", "map(map(string))", "Target postgres://user:password@host:port/db URL per app and attachment: the target's database_target_urls output with the password of the matching database_secret_arns secret. Ephemeral: never stored in the plan or the state; the copies receive it write-only (target_url_wo).", tfObj(), true)
+	w.set(urls, "ephemeral", tfBool(true))
+	variable("database_target_urls_version", "number", "Bump to copy the databases again with new database_target_urls (a rotated password, a new endpoint): Terraform cannot see an ephemeral value change.", tfNum(1), false)
 	variable("database_run", "string", "Change to copy the databases again in a rehearsal (rehearsal-2, ...). The cutover's final copy is triggered by the freeze; leave this alone from then on.", tfLit("rehearsal-1"), false)
 	variable("freeze_databases", "bool", "Make each copied Heroku Postgres database read-only during the cutover window, through the app's DATABASE_URL-style config var (Heroku's owner credential).", tfBool(true), false)
 	variable("dns_zone_ids", "map(string)", "Route 53 hosted zone id per custom domain to cut over, such as { \"api.example.com\" = \"Z0123...\" }.", tfObj(), false)
-	weight := variable("aws_weight", "number", "Share of each domain's traffic sent to AWS, out of 100, in the rehearsal phase only (a canary such as 10). The other phases set it: cutover and done 100, rollback 0.", tfNum(0), false)
+	weight := variable("aws_weight", "number", "Share of each domain's traffic sent to AWS, out of 100, in the rehearsal phase only (a canary such as 10), for the apps that aws_weights does not list. The other phases set it: cutover and done 100, rollback 0.", tfNum(0), false)
 	v := w.nested(weight, "validation")
 	w.set(v, "condition", tfSrc("var.aws_weight >= 0 && var.aws_weight <= 100"))
 	w.set(v, "error_message", tfLit("aws_weight is a percentage: 0 to 100."))
+	weights := variable("aws_weights", "map(number)", "Share of traffic sent to AWS per app, out of 100, in the rehearsal phase, such as { \"acme-api\" = 10 }, so that apps move one at a time; apps missing here get aws_weight.", tfObj(), false)
+	v = w.nested(weights, "validation")
+	w.set(v, "condition", tfSrc("alltrue([for app, weight in var.aws_weights : weight >= 0 && weight <= 100])"))
+	w.set(v, "error_message", tfLit("aws_weights holds percentages: 0 to 100."))
 	migrationGateVariables(variable)
 	return w
 }

@@ -103,9 +103,11 @@ resource "heroku2aws_pg_restore_job" "database" {
       capture = true
     }
   }
-  target_url = var.database_target_urls[each.key]
-  clean      = true
-  verify     = var.verify
+  # Write-only: the URL comes from an ephemeral variable and is never stored.
+  target_url_wo         = var.database_target_urls[each.key]
+  target_url_wo_version = var.database_target_urls_version
+  clean                 = true
+  verify                = var.verify
   triggers = {
     run = var.database_run
     # A new freeze generation (of this app, or of another app writing to

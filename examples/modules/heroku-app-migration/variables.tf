@@ -39,10 +39,17 @@ variable "databases" {
 }
 
 variable "database_target_urls" {
-  description = "Target postgres:// URL per attachment in databases."
+  description = "Target postgres:// URL per attachment in databases. Ephemeral: the URLs (and their passwords) never reach the plan or the state; the copies receive them write-only."
   type        = map(string)
   default     = {}
   sensitive   = true
+  ephemeral   = true
+}
+
+variable "database_target_urls_version" {
+  description = "Bump to copy the databases again with new database_target_urls (a rotated password, a new endpoint): Terraform cannot see an ephemeral value change."
+  type        = number
+  default     = 1
 }
 
 variable "database_run" {

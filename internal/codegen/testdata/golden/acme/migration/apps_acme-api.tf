@@ -13,14 +13,15 @@ module "acme-api" {
   phase               = var.phase
   freeze_drain_wait   = var.freeze_drain_wait
 
-  databases            = var.copy_databases ? ["DATABASE"] : []
-  database_target_urls = lookup(var.database_target_urls, "acme-api", {})
-  database_run         = var.database_run
-  freeze_database      = var.freeze_databases
-  copy_after_freezes   = [module.acme-worker.freeze_generation]
+  databases                    = var.copy_databases ? ["DATABASE"] : []
+  database_target_urls         = lookup(var.database_target_urls, "acme-api", {})
+  database_target_urls_version = var.database_target_urls_version
+  database_run                 = var.database_run
+  freeze_database              = var.freeze_databases
+  copy_after_freezes           = [module.acme-worker.freeze_generation]
 
   aws_target = lookup(var.aws_targets, "acme-api", "")
-  aws_weight = var.aws_weight
+  aws_weight = lookup(var.aws_weights, "acme-api", var.aws_weight)
   dns_zones  = lookup(var.aws_targets, "acme-api", "") == "" ? {} : { for host in ["api.acme.com", "www.acme.com"] : host => var.dns_zone_ids[host] if contains(keys(var.dns_zone_ids), host) }
 
   dns_gate                  = var.dns_gate

@@ -14,7 +14,7 @@ module "x--odd-2fa" {
   freeze_drain_wait   = var.freeze_drain_wait
 
   aws_target = lookup(var.aws_targets, "x--odd-2fa", "")
-  aws_weight = var.aws_weight
+  aws_weight = lookup(var.aws_weights, "x--odd-2fa", var.aws_weight)
   dns_zones  = lookup(var.aws_targets, "x--odd-2fa", "") == "" ? {} : { for host in ["*.odd.example.com", "odd.example.com"] : host => var.dns_zone_ids[host] if contains(keys(var.dns_zone_ids), host) }
 
   dns_gate                  = var.dns_gate
