@@ -87,6 +87,11 @@ func TestAccGeneratedMigration(t *testing.T) {
 
 	w.mustRun("get")
 	w.mustRun("apply", "-auto-approve", "-input=false")
+	// database_target_urls is ephemeral and reaches the copy write-only:
+	// the target's password is in neither the state nor a saved plan.
+	if strings.Contains(w.read("terraform.tfstate"), tgt.Password()) {
+		t.Error("the target database's password is in the migration's state")
+	}
 
 	for _, app := range []string{"acme-api", "acme-worker"} {
 		for _, f := range fixture.Apps {
@@ -128,6 +133,11 @@ func TestAccGeneratedMigration(t *testing.T) {
 		t.Errorf("the second plan is not empty:\n%s", out)
 	}
 	w.mustRun("apply", "-auto-approve", "-input=false", "-var", "aws_weight=10")
+	// aws_weights sets an app's share over aws_weight: the same weights
+	// through the map plan no change.
+	if out, err := w.run("plan", "-detailed-exitcode", "-input=false", "-var", "aws_weight=0", "-var", `aws_weights={"acme-api"=10}`); err != nil {
+		t.Errorf("aws_weights does not set acme-api's share:\n%s", out)
+	}
 	if traffic := w.mustRun("output", "-json", "traffic"); strings.Count(traffic, "heroku 90% / aws 10%") != 2 {
 		t.Errorf("traffic after the shift: %s", traffic)
 	}
