@@ -7,13 +7,11 @@ import "sort"
 
 func (p *targetPlan) outputsFile() *tfWriter {
 	w := newTFWriter("Outputs. aws_targets, database_target_urls and database_secret_arns feed the migration module (../migration). None holds a password.")
-	output := func(name, desc string, value tfExpr, sensitive bool) {
+	// No output is sensitive: none holds a password.
+	output := func(name, desc string, value tfExpr) {
 		b := w.block(false, "output", name)
 		w.set(b, "description", tfLit(desc))
 		w.set(b, "value", value)
-		if sensitive {
-			w.set(b, "sensitive", tfBool(true))
-		}
 	}
 	var targets, dbURLs, dbSecrets, repos, logs, releases, validations []tfKV
 	for _, ap := range p.apps {
@@ -45,15 +43,15 @@ func (p *targetPlan) outputsFile() *tfWriter {
 			releases = append(releases, tfEntry(a.Name, tfRef("aws_ecs_task_definition", ap.release.label, "family")))
 		}
 	}
-	output("aws_targets", "DNS name of each app's load balancer, by Heroku app name (apps with a web process only). The migration's weighted DNS records point the custom domains here.", tfObj(targets...), false)
-	output("database_target_urls", "postgres:// URL of the RDS instance per app and Heroku Postgres attachment name, for the app that copies each database (a shared database is copied once). It holds no password: the password is in the secret of database_secret_arns.", tfObj(dbURLs...), false)
-	output("database_secret_arns", "ARN of the RDS-managed Secrets Manager secret (JSON with username and password) per app and Heroku Postgres attachment name, as in database_target_urls. The migration reads it through an ephemeral resource, so that the password never reaches its state.", tfObj(dbSecrets...), false)
-	output("ecs_cluster_name", "Name of the ECS cluster every service and task runs in.", refCluster.dot("name"), false)
-	output("ecr_repository_urls", "ECR repository URL per app: push each app's image here, tagged var.image_tag.", tfObj(repos...), false)
-	output("log_group_names", "CloudWatch Logs group per app.", tfObj(logs...), false)
-	output("release_task_families", "Task definition family of each app's release phase: run it with aws ecs run-task before each deploy.", tfObj(releases...), false)
-	output("private_subnet_ids", "Private subnets, for aws ecs run-task --network-configuration.", refPrivateSubs, false)
-	output("tasks_security_group_id", "Security group of the tasks, for aws ecs run-task --network-configuration.", refTasksSG, false)
-	output("certificate_validation_records", "DNS validation records to create by hand, per app and custom domain, for the domains that have no hosted zone in route53_zone_ids.", tfObj(validations...), false)
+	output("aws_targets", "DNS name of each app's load balancer, by Heroku app name (apps with a web process only). The migration's weighted DNS records point the custom domains here.", tfObj(targets...))
+	output("database_target_urls", "postgres:// URL of the RDS instance per app and Heroku Postgres attachment name, for the app that copies each database (a shared database is copied once). It holds no password: the password is in the secret of database_secret_arns.", tfObj(dbURLs...))
+	output("database_secret_arns", "ARN of the RDS-managed Secrets Manager secret (JSON with username and password) per app and Heroku Postgres attachment name, as in database_target_urls. The migration reads it through an ephemeral resource, so that the password never reaches its state.", tfObj(dbSecrets...))
+	output("ecs_cluster_name", "Name of the ECS cluster every service and task runs in.", refCluster.dot("name"))
+	output("ecr_repository_urls", "ECR repository URL per app: push each app's image here, tagged var.image_tag.", tfObj(repos...))
+	output("log_group_names", "CloudWatch Logs group per app.", tfObj(logs...))
+	output("release_task_families", "Task definition family of each app's release phase: run it with aws ecs run-task before each deploy.", tfObj(releases...))
+	output("private_subnet_ids", "Private subnets, for aws ecs run-task --network-configuration.", refPrivateSubs)
+	output("tasks_security_group_id", "Security group of the tasks, for aws ecs run-task --network-configuration.", refTasksSG)
+	output("certificate_validation_records", "DNS validation records to create by hand, per app and custom domain, for the domains that have no hosted zone in route53_zone_ids.", tfObj(validations...))
 	return w
 }
