@@ -29,7 +29,7 @@ import (
 // mirror. Each time a plain `terraform init` must install it and write the
 // lock file, and `terraform plan` must read Heroku with the installed
 // binary. Only the host platform is built here; `make release` builds all
-// five.
+// four.
 
 const installTestVersion = "0.1.0"
 
