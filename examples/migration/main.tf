@@ -3,7 +3,8 @@
 # into PostgreSQL on AWS and verified, and a weighted DNS pair that moves
 # traffic from Heroku to AWS; `phase` runs the cutover window: freeze
 # Heroku, the final copy verified, then DNS to AWS, and a rollback in one
-# apply. The generator's migration/ does the same per app through the
+# apply; every shift towards AWS is gated on the AWS side's health. The
+# generator's migration/ does the same per app through the
 # heroku-app-migration module.
 terraform {
   required_version = ">= 1.11"
@@ -166,6 +167,12 @@ variable "aws_weight" {
   default     = 0
 }
 
+variable "health_path" {
+  description = "Path that answers 2xx or 3xx when the app is healthy on AWS, such as /health: the health gate requests it before every shift towards AWS."
+  type        = string
+  default     = "/"
+}
+
 locals {
   aws_weight = { rehearsal = var.aws_weight, cutover = 100, rollback = 0, done = 100 }[var.phase]
 }
@@ -190,6 +197,15 @@ resource "heroku2aws_weighted_dns_record" "cutover" {
     weight = local.aws_weight
   }
 
+  # Before any shift that raises the AWS weight, probe the AWS side: 20
+  # HTTPS requests to health_path over 30 s, with the hostname as Host and
+  # TLS server name. If under 95 % answer 2xx or 3xx, or p95 latency is over
+  # 2 s, the shift is refused and the weights stay as they were. A rollback
+  # (the AWS weight falling) is never gated.
+  gate {
+    path = var.health_path
+  }
+
   # After the verified copy (cutover) and after Heroku is unfrozen (rollback).
   depends_on = [heroku2aws_pg_restore_job.database, heroku2aws_app_freeze.this]
 }
@@ -199,6 +215,11 @@ output "traffic" {
   value = var.zone_id == null ? null : format("%s: heroku %.0f%% / aws %.0f%% (change %s, %s)", var.hostname,
     heroku2aws_weighted_dns_record.cutover[0].heroku_traffic_percent, heroku2aws_weighted_dns_record.cutover[0].aws_traffic_percent,
   heroku2aws_weighted_dns_record.cutover[0].change_id, heroku2aws_weighted_dns_record.cutover[0].status)
+}
+
+output "gate_result" {
+  description = "The last health gate that let a shift through: requests, successes, success ratio, p95 latency (ms), when it ran."
+  value       = var.zone_id == null ? null : heroku2aws_weighted_dns_record.cutover[0].gate_result
 }
 
 output "freeze" {

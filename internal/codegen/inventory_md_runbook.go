@@ -166,7 +166,8 @@ func (d *invDoc) runbookMigration() {
 	if len(d.stores) > 0 {
 		d.line("")
 	}
-	d.line("   Nothing is frozen in a rehearsal: Heroku keeps serving, and every domain stays at Heroku 100 / AWS 0 (`aws_weight` can send a test share; its writes land in the rehearsal copy, which the cutover copy replaces).")
+	d.line("   Nothing is frozen in a rehearsal: Heroku keeps serving, and every domain stays at Heroku 100 / AWS 0 (`aws_weight` can send a test share, " +
+		"once the AWS side passes the health gate; its writes land in the rehearsal copy, which the cutover copy replaces).")
 	d.line("")
 	if len(d.dbApps) > 0 {
 		d.line("   **Measure the window.** `terraform -chdir=migration output database_restores` shows how long each copy took. " +
@@ -268,7 +269,12 @@ func (d *invDoc) runbookWindow() {
 		d.line("   2. **No final copy:** no app uses Heroku Postgres.")
 	}
 	if d.domainCount > 0 {
-		d.line("   3. **DNS to AWS 100 %**, one Route 53 batch per domain; the apply waits for `INSYNC`.")
+		d.line("   3. **DNS to AWS 100 %**, one Route 53 batch per domain; the apply waits for `INSYNC`. " +
+			"**The health gate** (`dns_gate`, on by default) probes each domain's AWS side first: " + strconv.Itoa(defaultGateRequests) + " requests to the app's health path " +
+			"(`health_paths`, else `/`) over `gate_duration` (30 s), with the domain as Host and TLS server name. If the AWS side fails it " +
+			"(under 95 % answering 2xx or 3xx, or p95 latency over 2 s), the shift is refused: the apply fails with the figures and the first failing answers, " +
+			"and the weights stay where they were. Heroku stays frozen, so fix the AWS side and apply again, or roll back. " +
+			"`terraform -chdir=migration output dns_gates` shows the figures of the gates that passed.")
 	} else {
 		d.line("   3. **No DNS to move:** no app has a custom domain.")
 	}

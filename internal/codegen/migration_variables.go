@@ -38,5 +38,30 @@ func migrationVariablesFile(inv *Inventory) *tfWriter {
 	v := w.nested(weight, "validation")
 	w.set(v, "condition", tfSrc("var.aws_weight >= 0 && var.aws_weight <= 100"))
 	w.set(v, "error_message", tfLit("aws_weight is a percentage: 0 to 100."))
+	migrationGateVariables(variable)
 	return w
+}
+
+// defaultGateRequests is gate_requests' default, the module's (and the
+// resource's); the runbook quotes it.
+const defaultGateRequests = 20
+
+// migrationGateVariables writes the variables of the health gate: on by
+// default, with the module's defaults, for every app's domains.
+func migrationGateVariables(variable func(name string, typ tfSource, desc string, def tfExpr, sensitive bool) *hclwrite.Body) {
+	null := tfSrc("null")
+	variable("dns_gate", "bool", "Gate every DNS shift that raises the AWS weight (a canary, the cutover): the provider probes the AWS side of each domain on the app's health_path first, "+
+		"with the domain as Host and TLS server name, and refuses the shift (the apply fails, the weights stay as they were) when it fails. Rolling back is never gated.", tfBool(true), false)
+	variable("health_paths", "map(string)", "Path per app that answers 2xx or 3xx when the app is healthy, such as { \"acme-api\" = \"/health\" }: the gate requests it on AWS. "+
+		"Apps missing here use the health_path written in their apps_<app>.tf.", tfObj(), false)
+	variable("gate_scheme", "string", "How the gate connects to each load balancer: https (the listener of the custom domains) or http.", tfLit("https"), false)
+	variable("gate_requests", "number", "Requests the gate sends to the AWS side of each domain before a shift, spread evenly over gate_duration.", tfNum(defaultGateRequests), false)
+	variable("gate_duration", "string", "How long the gate's requests are spread over: the time a gated shift adds to the apply (domains are probed in parallel).", tfLit("30s"), false)
+	variable("gate_min_success_ratio", "number", "Share of the gate's requests, 0 to 1, that must answer 2xx or 3xx for the shift to go ahead.", tfSrc("0.95"), false)
+	variable("gate_max_p95_latency", "string", "Highest 95th percentile latency of the gate's requests for the shift to go ahead.", tfLit("2s"), false)
+	variable("gate_addresses", "map(string)", "host:port per app the gate connects to instead of the app's load balancer (a private one); the Host header and TLS server name stay the domain. "+
+		"Apps missing here are probed on their aws_targets entry.", tfObj(), false)
+	variable("gate_insecure_skip_verify", "bool", "Let the gate accept any TLS certificate (a self-signed test stack); leave false in production.", tfBool(false), false)
+	variable("dns_watch_duration", "string", "After a gated shift is INSYNC, keep probing the AWS side this long (such as 5m) and put the previous weights back in one batch if it fails. null: no watch.", null, false)
+	variable("dns_health_checks", "bool", "Create and own a Route 53 HTTPS health check on both sides of every domain, on the app's health path, so that Route 53 answers from the healthy side between applies. AWS bills each health check.", tfBool(false), false)
 }

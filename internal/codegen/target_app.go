@@ -306,7 +306,7 @@ func (p *targetPlan) loadBalancer(w *tfWriter, ap *appPlan) {
 	w.set(b, "vpc_id", tfRef("aws_vpc", "main", "id"))
 	w.set(b, "deregistration_delay", tfNum(30))
 	hc := w.nested(b, "health_check")
-	w.set(hc, "path", tfLit("/"))
+	w.set(hc, "path", tfLit(ap.app.HealthPath()))
 	w.set(hc, "matcher", tfLit("200-399"))
 
 	b = w.block(false, "resource", "aws_lb_listener", lb.http)

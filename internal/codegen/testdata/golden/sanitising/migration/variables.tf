@@ -85,3 +85,69 @@ variable "aws_weight" {
     error_message = "aws_weight is a percentage: 0 to 100."
   }
 }
+
+variable "dns_gate" {
+  description = "Gate every DNS shift that raises the AWS weight (a canary, the cutover): the provider probes the AWS side of each domain on the app's health_path first, with the domain as Host and TLS server name, and refuses the shift (the apply fails, the weights stay as they were) when it fails. Rolling back is never gated."
+  type        = bool
+  default     = true
+}
+
+variable "health_paths" {
+  description = "Path per app that answers 2xx or 3xx when the app is healthy, such as { \"acme-api\" = \"/health\" }: the gate requests it on AWS. Apps missing here use the health_path written in their apps_<app>.tf."
+  type        = map(string)
+  default     = {}
+}
+
+variable "gate_scheme" {
+  description = "How the gate connects to each load balancer: https (the listener of the custom domains) or http."
+  type        = string
+  default     = "https"
+}
+
+variable "gate_requests" {
+  description = "Requests the gate sends to the AWS side of each domain before a shift, spread evenly over gate_duration."
+  type        = number
+  default     = 20
+}
+
+variable "gate_duration" {
+  description = "How long the gate's requests are spread over: the time a gated shift adds to the apply (domains are probed in parallel)."
+  type        = string
+  default     = "30s"
+}
+
+variable "gate_min_success_ratio" {
+  description = "Share of the gate's requests, 0 to 1, that must answer 2xx or 3xx for the shift to go ahead."
+  type        = number
+  default     = 0.95
+}
+
+variable "gate_max_p95_latency" {
+  description = "Highest 95th percentile latency of the gate's requests for the shift to go ahead."
+  type        = string
+  default     = "2s"
+}
+
+variable "gate_addresses" {
+  description = "host:port per app the gate connects to instead of the app's load balancer (a private one); the Host header and TLS server name stay the domain. Apps missing here are probed on their aws_targets entry."
+  type        = map(string)
+  default     = {}
+}
+
+variable "gate_insecure_skip_verify" {
+  description = "Let the gate accept any TLS certificate (a self-signed test stack); leave false in production."
+  type        = bool
+  default     = false
+}
+
+variable "dns_watch_duration" {
+  description = "After a gated shift is INSYNC, keep probing the AWS side this long (such as 5m) and put the previous weights back in one batch if it fails. null: no watch."
+  type        = string
+  default     = null
+}
+
+variable "dns_health_checks" {
+  description = "Create and own a Route 53 HTTPS health check on both sides of every domain, on the app's health path, so that Route 53 answers from the healthy side between applies. AWS bills each health check."
+  type        = bool
+  default     = false
+}
