@@ -8,7 +8,7 @@
 #    Papertrail and two custom domains), plus two throwaway PostgreSQL
 #    clusters: the Heroku database and the target standing in for RDS;
 # 3. runs `terraform-provider-heroku2aws generate --team acme`;
-# 4. applies the generated migration/ with the real Terraform CLI, with
+# 4. applies the generated migration/ with the real Terraform CLI, after a plain `terraform init` from the release zip, with
 #    variables pointing at the local target cluster and the sandbox zone:
 #    config vars to SSM (write-only), the database copied and verified, a
 #    weighted DNS pair per domain at Heroku 100 / AWS 0; a second plan is
@@ -55,14 +55,18 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# Terraform runs the provider built below through dev_overrides: no
-# registry access.
+# Terraform installs the provider the way users do: the host zip of
+# `make release` in a filesystem_mirror, then a plain `terraform init`
+# (no dev_overrides, no registry).
 cat >"$work/terraformrc" <<RC
 provider_installation {
-  dev_overrides {
-    "heroku2aws/heroku2aws" = "$work/bin"
+  filesystem_mirror {
+    path    = "$work/mirror"
+    include = ["registry.terraform.io/heroku2aws/heroku2aws"]
   }
-  direct {}
+  direct {
+    exclude = ["registry.terraform.io/heroku2aws/heroku2aws"]
+  }
 }
 RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
@@ -86,6 +90,12 @@ fi
 
 step "Building the provider (and generator) and the sandbox"
 go build -o "$work/bin/terraform-provider-heroku2aws" .
+make --no-print-directory release PLATFORMS=host DIST="$work/dist" VERSION=0.1.0 >"$work/release.out" 2>&1 ||
+  { cat "$work/release.out" >&2; fail "make release failed"; }
+(cd "$work/dist" && sha256sum --quiet -c terraform-provider-heroku2aws_0.1.0_SHA256SUMS)
+mkdir -p "$work/mirror/registry.terraform.io/heroku2aws/heroku2aws"
+cp "$work/dist/terraform-provider-heroku2aws_0.1.0_$(go env GOOS)_$(go env GOARCH).zip" \
+  "$work/mirror/registry.terraform.io/heroku2aws/heroku2aws/"
 go build -o "$work/sandbox" ./internal/sandbox/cmd/sandbox
 
 step "Starting the sandboxes with $fixture"
@@ -162,7 +172,9 @@ cat >"$mig/target.auto.tfvars.json" <<JSON
 JSON
 
 step "terraform apply migration/: config vars -> SSM, database -> target, DNS pairs at Heroku 100 / AWS 0"
-terraform -chdir="$mig" get -no-color >/dev/null
+terraform -chdir="$mig" init -input=false -no-color >"$work/init.out" 2>&1 ||
+  { cat "$work/init.out" >&2; fail "terraform init of the generated migration failed"; }
+grep -E 'Installed heroku2aws/heroku2aws' "$work/init.out"
 if ! terraform -chdir="$mig" apply -auto-approve -input=false -no-color >"$work/apply.out" 2>&1; then
   cat "$work/apply.out" >&2
   fail "terraform apply of the generated migration failed"
