@@ -8,18 +8,25 @@
 #    Papertrail and two custom domains), plus two throwaway PostgreSQL
 #    clusters: the Heroku database and the target standing in for RDS;
 # 3. runs `terraform-provider-heroku2aws generate --team acme`;
-# 4. applies the generated migration/ with the real Terraform CLI, with
+# 4. applies the generated migration/ with the real Terraform CLI, after a plain `terraform init` from the release zip, with
 #    variables pointing at the local target cluster and the sandbox zone:
 #    config vars to SSM (write-only), the database copied and verified, a
 #    weighted DNS pair per domain at Heroku 100 / AWS 0; a second plan is
 #    empty and the state holds no secret;
 # 5. runs the cutover window as phases of the same migration, each one
-#    apply: cutover (freeze Heroku, final copy verified, DNS to AWS 100),
+#    apply: cutover (freeze Heroku, its database made read-only, final
+#    copy verified, DNS to AWS 100; a write after the freeze fails),
 #    a rollback drill (Heroku unfrozen with its exact quantities, DNS back
 #    to Heroku 100), then cutover again; it prints the window's length
 #    phase by phase (freeze, final copy, verify, DNS) from the apply's
 #    machine-readable UI (terraform apply -json), the restore job's
 #    started_at/finished_at and the provider's log;
+#    every shift towards AWS is gated on the AWS side's health: a local
+#    python3 -m http.server stands in for the load balancer (the gate's
+#    address points at it; it answers 200 for / and 404 for a missing
+#    path). Before the window, a canary with a health path that answers 404
+#    is refused and the weights do not move; the cutover's gate on / passes
+#    and its figures are printed;
 # 6. prints a summary, and removes everything on exit.
 #
 # target/ is generated and checked with `terraform fmt`, not applied: the
@@ -40,20 +47,26 @@ done
 umask 077
 work=$(mktemp -d "${TMPDIR:-/tmp}/heroku2aws-demo.XXXXXX")
 sandbox_pid=""
+http_pid=""
 cleanup() {
+  if [ -n "$http_pid" ]; then kill "$http_pid" 2>/dev/null || true; wait "$http_pid" 2>/dev/null || true; fi
   if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
 
-# Terraform runs the provider built below through dev_overrides: no
-# registry access.
+# Terraform installs the provider the way users do: the host zip of
+# `make release` in a filesystem_mirror, then a plain `terraform init`
+# (no dev_overrides, no registry).
 cat >"$work/terraformrc" <<RC
 provider_installation {
-  dev_overrides {
-    "heroku2aws/heroku2aws" = "$work/bin"
+  filesystem_mirror {
+    path    = "$work/mirror"
+    include = ["registry.terraform.io/heroku2aws/heroku2aws"]
   }
-  direct {}
+  direct {
+    exclude = ["registry.terraform.io/heroku2aws/heroku2aws"]
+  }
 }
 RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
@@ -77,6 +90,12 @@ fi
 
 step "Building the provider (and generator) and the sandbox"
 go build -o "$work/bin/terraform-provider-heroku2aws" .
+make --no-print-directory release PLATFORMS=host DIST="$work/dist" VERSION=0.1.0 >"$work/release.out" 2>&1 ||
+  { cat "$work/release.out" >&2; fail "make release failed"; }
+(cd "$work/dist" && sha256sum --quiet -c terraform-provider-heroku2aws_0.1.0_SHA256SUMS)
+mkdir -p "$work/mirror/registry.terraform.io/heroku2aws/heroku2aws"
+cp "$work/dist/terraform-provider-heroku2aws_0.1.0_$(go env GOOS)_$(go env GOARCH).zip" \
+  "$work/mirror/registry.terraform.io/heroku2aws/heroku2aws/"
 go build -o "$work/sandbox" ./internal/sandbox/cmd/sandbox
 
 step "Starting the sandboxes with $fixture"
@@ -106,12 +125,39 @@ sed -n 1,40p "$work/out/INVENTORY.md"
 
 mig="$work/out/migration"
 
+# The health gate's target: a local HTTP server standing in for the app's
+# load balancer (the gate connects to gate_addresses instead of the AWS
+# target, with the domain as Host). It answers 200 for / and 404 for a
+# path that does not exist. Without python3 the demo turns the gate off.
+gate=false
+gate_vars=""
+if command -v python3 >/dev/null; then
+  step "A stand-in for the AWS load balancer: python3 -m http.server on loopback"
+  mkdir -p "$work/www"
+  python3 -u -m http.server --bind 127.0.0.1 --directory "$work/www" 0 >"$work/http.out" 2>"$work/http.log" &
+  http_pid=$!
+  port=""
+  for _ in $(seq 1 100); do
+    port=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\).*/\1/p' "$work/http.out")
+    [ -n "$port" ] && break
+    kill -0 "$http_pid" 2>/dev/null || { cat "$work/http.log" >&2; fail "python3 -m http.server exited"; }
+    sleep 0.1
+  done
+  [ -n "$port" ] || fail "python3 -m http.server did not start in 10 s"
+  echo "  http://127.0.0.1:$port/ answers $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/"), /healthz $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")"
+  gate=true
+  # The demo's gate: 10 requests over 2 s (the defaults are 20 over 30 s).
+  gate_vars='"gate_scheme": "http", "gate_addresses": {"acme-api": "127.0.0.1:'$port'"}, "gate_requests": 10, "gate_duration": "2s",'
+else
+  echo "python3 not found: the demo runs without the health gate."
+  gate_vars='"dns_gate": false,'
+fi
+
 # What an operator copies from `terraform -chdir=target output -json`: the
 # load balancer per app and the RDS URLs. Here: the local target cluster.
-# The sample's DATABASE_URL config var is a placeholder that no server
-# answers, so the demo's freeze leaves the database alone
-# (freeze_databases = false): the database freeze runs against real
-# PostgreSQL in TestAccModuleWindow and TestAccGeneratedMigration.
+# With --pg-demo the sandbox points the apps' DATABASE_URL config var at
+# the demo source database, so the cutover's freeze makes it read-only
+# (freeze_databases); without it there is no database to copy or freeze.
 copy=false
 [ -n "${HEROKU2AWS_DEMO_TARGET_URL:-}" ] && copy=true
 cat >"$mig/target.auto.tfvars.json" <<JSON
@@ -119,13 +165,16 @@ cat >"$mig/target.auto.tfvars.json" <<JSON
   "aws_targets": {"acme-api": "acme-api-alb-123456.us-east-1.elb.amazonaws.com"},
   "copy_databases": $copy,
   "database_target_urls": {"acme-api": {"DATABASE": "${HEROKU2AWS_DEMO_TARGET_URL:-}"}},
-  "freeze_databases": false,
+  "freeze_databases": $copy,
+  $gate_vars
   "dns_zone_ids": {"api.acme.com": "$HEROKU2AWS_ZONE_ID", "www.acme.com": "$HEROKU2AWS_ZONE_ID"}
 }
 JSON
 
 step "terraform apply migration/: config vars -> SSM, database -> target, DNS pairs at Heroku 100 / AWS 0"
-terraform -chdir="$mig" get -no-color >/dev/null
+terraform -chdir="$mig" init -input=false -no-color >"$work/init.out" 2>&1 ||
+  { cat "$work/init.out" >&2; fail "terraform init of the generated migration failed"; }
+grep -E 'Installed heroku2aws/heroku2aws' "$work/init.out"
 if ! terraform -chdir="$mig" apply -auto-approve -input=false -no-color >"$work/apply.out" 2>&1; then
   cat "$work/apply.out" >&2
   fail "terraform apply of the generated migration failed"
@@ -191,7 +240,9 @@ window() {
   f1=$(epoch "$(ui_time "$ui" apply_complete 'heroku2aws_app_freeze' last)")
   d0=$(epoch "$(ui_time "$ui" apply_start 'heroku2aws_weighted_dns_record' first)")
   d1=$(epoch "$(ui_time "$ui" apply_complete 'heroku2aws_weighted_dns_record' last)")
-  printf '  %-12s %6s s  (maintenance on, non-web types to 0, %s drain wait)\n' freeze "$(secs "$f0" "$f1")" 3s
+  local what="maintenance on, non-web types to 0, 3s drain wait"
+  [ "$copy" = true ] && what="$what, the database read-only"
+  printf '  %-12s %6s s  (%s)\n' freeze "$(secs "$f0" "$f1")" "$what"
   if [ "$copy" = true ]; then
     # The job's log lines (millisecond times) split the copy from its
     # verification; its started_at/finished_at (whole seconds) bound both.
@@ -210,8 +261,23 @@ window() {
     fi
     printf '  %-12s %s -> %s (the restore job'"'"'s started_at -> finished_at)\n' "" "$started" "$finished"
   fi
-  printf '  %-12s %6s s  (one Route 53 batch per domain, until INSYNC)\n' DNS "$(secs "$d0" "$d1")"
+  local dns_note="one Route 53 batch per domain, until INSYNC"
+  [ "$gate" = true ] && dns_note="the health gate (10 requests over 2 s), then $dns_note"
+  printf '  %-12s %6s s  (%s)\n' DNS "$(secs "$d0" "$d1")" "$dns_note"
   printf '  %-12s %6s s  from the first freeze to DNS at AWS 100 (the apply took %s s)\n' window "$(secs "$f0" "$d1")" "$apply_seconds"
+}
+
+# source_write: one write on the demo source database, in a new session,
+# with the app's own credential (DATABASE_URL's), rolled back; it prints
+# PostgreSQL's answer. The settings go through libpq's environment, never
+# argv: the URL holds a password.
+source_write() {
+  local re='^postgres(ql)?://([^:@/]+):([^@/]*)@([^:/]+):([0-9]+)/([^?]+)'
+  [[ ${HEROKU2AWS_DEMO_SOURCE_URL:-} =~ $re ]] || { echo "no demo source URL"; return 2; }
+  PGUSER=${BASH_REMATCH[2]} PGPASSWORD=${BASH_REMATCH[3]} PGHOST=${BASH_REMATCH[4]} PGPORT=${BASH_REMATCH[5]} \
+    PGDATABASE=${BASH_REMATCH[6]} PGSSLMODE=disable \
+    "$(pg_config --bindir)/psql" -X -q -v ON_ERROR_STOP=1 \
+    -c "BEGIN; INSERT INTO public.users (email, name, created_at) VALUES ('demo-write@example.com', 'Demo Write', now()); ROLLBACK;" 2>&1
 }
 
 traffic_is() {
@@ -221,12 +287,48 @@ traffic_is() {
   case "$got" in *"$1"*) ;; *) fail "expected traffic $1" ;; esac
 }
 
+# weights: the weights Route 53 holds for the sandbox zone, as the aws CLI
+# reads them (ListResourceRecordSets).
+weights() {
+  aws route53 list-resource-record-sets --endpoint-url "$AWS_ENDPOINT_URL" --hosted-zone-id "$HEROKU2AWS_ZONE_ID" --output json |
+    jq -r '[.ResourceRecordSets[] | select(.Weight != null) | "\(.Name | rtrimstr(".")) \(.SetIdentifier)=\(.Weight)"] | join(", ")'
+}
+
+if [ "$gate" = true ]; then
+  step "A gated canary that is refused: aws_weight=10, with a health path the AWS side answers 404"
+  before=$(weights)
+  echo "  Route 53 before: $before"
+  if terraform -chdir="$mig" apply -auto-approve -input=false -json -var aws_weight=10 \
+    -var 'health_paths={"acme-api" = "/healthz"}' >"$work/refused.json" 2>&1; then
+    fail "the gate let a shift through to an AWS side that answers 404"
+  fi
+  jq -r 'select(.["@level"] == "error") | .diagnostic | "  \(.address // ""): \(.summary)\n\(.detail | split("\n") | map(select(. != "") | "    " + .) | .[0:4] | join("\n"))"' "$work/refused.json"
+  after=$(weights)
+  echo "  Route 53 after:  $after"
+  [ "$before" = "$after" ] || fail "the refused shift moved the weights"
+  echo "  the weights did not move, and a plan at aws_weight=0 finds nothing to change:"
+  terraform -chdir="$mig" plan -input=false -no-color -detailed-exitcode >"$work/refused-plan.out" 2>&1 ||
+    { cat "$work/refused-plan.out"; fail "the plan after the refused shift is not empty"; }
+  echo "  No changes."
+fi
+
 step "Cutover window: phase=cutover (freeze Heroku, final copy verified, then DNS to AWS 100)"
 apply_phase cutover
 window cutover
 traffic_is "heroku 0% / aws 100%"
+if [ "$gate" = true ]; then
+  echo "  the health gates that let the shift through (GET / on the stand-in, per domain):"
+  terraform -chdir="$mig" output -json dns_gates |
+    jq -r 'to_entries[] | .key as $app | .value | to_entries[] | "    \(.key): \(.value.successes)/\(.value.requests) answered 2xx-3xx (ratio \(.value.success_ratio)), p95 \(.value.p95_latency_ms) ms, checked at \(.value.checked_at)"'
+fi
 terraform -chdir="$mig" output -json freeze |
-  jq -r 'to_entries[] | "  \(.key): frozen=\(.value.in_effect), was \(.value.prior_formation | to_entries | map("\(.key) \(.value)") | join(", ")), maintenance was \(.value.prior_maintenance)"'
+  jq -r 'to_entries[] | "  \(.key): frozen=\(.value.in_effect), was \(.value.prior_formation | to_entries | map("\(.key) \(.value)") | join(", ")), maintenance was \(.value.prior_maintenance), database frozen=\(.value.database_frozen)"'
+if [ "$copy" = true ]; then
+  if answer=$(source_write); then
+    fail "a write on the Heroku database succeeded after the freeze"
+  fi
+  echo "  a write on the Heroku database after the freeze (a new session, DATABASE_URL's credential): $(sed -n 's/^.*ERROR: *//p' <<<"$answer" | sed -n 1p)"
+fi
 
 step "Rollback drill: phase=rollback (Heroku unfrozen first, then DNS back to Heroku 100, one apply)"
 apply_phase rollback
@@ -237,6 +339,10 @@ if jq -e 'select(.type == "apply_start" and (.hook.resource.addr // "" | test("p
   fail "the rollback copied a database again"
 fi
 echo "  no database copied"
+if [ "$copy" = true ]; then
+  answer=$(source_write) || fail "the Heroku database is still read-only after the rollback: $answer"
+  echo "  a write on the Heroku database after the rollback: accepted (rolled back)"
+fi
 traffic_is "heroku 100% / aws 0%"
 terraform -chdir="$mig" output -json freeze |
   jq -r 'to_entries[] | "  \(.key): frozen=\(.value.in_effect)"'
@@ -245,6 +351,14 @@ step "Cutover again: phase=cutover (a new freeze generation, so a new final copy
 apply_phase cutover-2
 window cutover-2
 traffic_is "heroku 0% / aws 100%"
+
+if [ "$copy" = true ]; then
+  password=$(sed -n 's|^postgres[a-z]*://[^:]*:\([^@]*\)@.*|\1|p' <<<"$HEROKU2AWS_DEMO_SOURCE_URL")
+  if [ -n "$password" ] && grep -qF "$password" "$mig/terraform.tfstate"; then
+    fail "the Heroku database's password (DATABASE_URL, read by the freeze) was found in the state"
+  fi
+  echo "  the Heroku database's password, which the freeze read from DATABASE_URL, appears nowhere in terraform.tfstate."
+fi
 
 step "Summary"
 terraform -chdir="$mig" output -no-color

@@ -3,7 +3,8 @@
 # into PostgreSQL on AWS and verified, and a weighted DNS pair that moves
 # traffic from Heroku to AWS; `phase` runs the cutover window: freeze
 # Heroku, the final copy verified, then DNS to AWS, and a rollback in one
-# apply. The generator's migration/ does the same per app through the
+# apply; every shift towards AWS is gated on the AWS side's health. The
+# generator's migration/ does the same per app through the
 # heroku-app-migration module.
 terraform {
   required_version = ">= 1.11"
@@ -84,10 +85,17 @@ variable "restore_database" {
 }
 
 variable "database_target_url" {
-  description = "postgres:// URL of the target database, such as the RDS instance's."
+  description = "postgres:// URL of the target database, such as the RDS instance's. Ephemeral: never stored in the plan or the state."
   type        = string
   default     = null
   sensitive   = true
+  ephemeral   = true
+}
+
+variable "database_target_url_version" {
+  description = "Bump to copy again with a new database_target_url: Terraform cannot see an ephemeral value change."
+  type        = number
+  default     = 1
 }
 
 variable "database_run" {
@@ -122,11 +130,13 @@ resource "heroku2aws_pg_restore_job" "database" {
       capture = true
     }
   }
-  target_url = var.database_target_url
-  clean      = true
-  verify     = "row_counts"
-  triggers   = { run = var.database_run, freeze = heroku2aws_app_freeze.this.generation }
-  depends_on = [heroku2aws_app_freeze.this]
+  # Write-only: the URL is never stored.
+  target_url_wo         = var.database_target_url
+  target_url_wo_version = var.database_target_url_version
+  clean                 = true
+  verify                = "row_counts"
+  triggers              = { run = var.database_run, freeze = heroku2aws_app_freeze.this.generation }
+  depends_on            = [heroku2aws_app_freeze.this]
 }
 
 output "database_restore" {
@@ -166,6 +176,12 @@ variable "aws_weight" {
   default     = 0
 }
 
+variable "health_path" {
+  description = "Path that answers 2xx or 3xx when the app is healthy on AWS, such as /health: the health gate requests it before every shift towards AWS."
+  type        = string
+  default     = "/"
+}
+
 locals {
   aws_weight = { rehearsal = var.aws_weight, cutover = 100, rollback = 0, done = 100 }[var.phase]
 }
@@ -190,6 +206,15 @@ resource "heroku2aws_weighted_dns_record" "cutover" {
     weight = local.aws_weight
   }
 
+  # Before any shift that raises the AWS weight, probe the AWS side: 20
+  # HTTPS requests to health_path over 30 s, with the hostname as Host and
+  # TLS server name. If under 95 % answer 2xx or 3xx, or p95 latency is over
+  # 2 s, the shift is refused and the weights stay as they were. A rollback
+  # (the AWS weight falling) is never gated.
+  gate {
+    path = var.health_path
+  }
+
   # After the verified copy (cutover) and after Heroku is unfrozen (rollback).
   depends_on = [heroku2aws_pg_restore_job.database, heroku2aws_app_freeze.this]
 }
@@ -199,6 +224,11 @@ output "traffic" {
   value = var.zone_id == null ? null : format("%s: heroku %.0f%% / aws %.0f%% (change %s, %s)", var.hostname,
     heroku2aws_weighted_dns_record.cutover[0].heroku_traffic_percent, heroku2aws_weighted_dns_record.cutover[0].aws_traffic_percent,
   heroku2aws_weighted_dns_record.cutover[0].change_id, heroku2aws_weighted_dns_record.cutover[0].status)
+}
+
+output "gate_result" {
+  description = "The last health gate that let a shift through: requests, successes, success ratio, p95 latency (ms), when it ran."
+  value       = var.zone_id == null ? null : heroku2aws_weighted_dns_record.cutover[0].gate_result
 }
 
 output "freeze" {

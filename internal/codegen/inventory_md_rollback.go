@@ -41,7 +41,7 @@ func (d *invDoc) rollback() {
 		"One apply lifts every app's freeze first (maintenance mode off, each process type back to the quantity and size the freeze recorded" + writable + "; " +
 		"`terraform -chdir=migration output freeze` shows what will be restored), and copies nothing, even after a failed cutover"
 	if d.domainCount > 0 {
-		roll += "; then it moves every domain back to Heroku 100 %, both records of each domain in one batch, and Route 53 moves traffic back within the TTL (" + strconv.Itoa(dnsTTLSeconds) + " s)"
+		roll += "; then it moves every domain back to Heroku 100 %, both records of each domain in one batch (never gated: the health gate checks only shifts towards AWS), and Route 53 moves traffic back within the TTL (" + strconv.Itoa(dnsTTLSeconds) + " s)"
 	}
 	d.line(roll + ".")
 	var reopen, rescale []string

@@ -65,11 +65,32 @@ func (d *invDoc) runbookTarget() {
 	}
 	d.line(caution)
 	d.line("")
-	d.line("   Hand the target's outputs to the migration. The file holds database URLs; the generated `.gitignore` keeps `*.tfvars.json` out of git.")
+	d.line("   No database or cache password reaches the target's plan or state: " + d.secretsSentence())
+	d.line("")
+	d.line("   Hand the target's outputs to the migration:")
 	d.line("")
 	d.codeBlock("   ", "sh", []string{"terraform -chdir=target output -json \\",
-		"  | jq '{aws_targets: .aws_targets.value, database_target_urls: .database_target_urls.value}' \\",
-		"  > migration/target.auto.tfvars.json"})
+		"  | jq '{aws_targets: .aws_targets.value}' > migration/target.auto.tfvars.json"})
+	d.line("")
+	if len(d.dbApps) == 0 {
+		return
+	}
+	d.line("   The copies need each database's URL with its password. `database_target_urls` is an ephemeral variable, so the migration's " +
+		"plan and state never hold it (the copies get it write-only, as `target_url_wo`); build it in the environment of the shell " +
+		"that runs the migration, from the target's password-free URLs and the RDS-managed secrets (bash, the AWS CLI and jq; " +
+		"the password goes through pipes, never a command line):")
+	d.line("")
+	d.codeBlock("   ", "sh", []string{
+		`TF_VAR_database_target_urls=$(terraform -chdir=target output -json | jq -r '.database_secret_arns.value as $a`,
+		`  | .database_target_urls.value | to_entries[] | .key as $app | .value | to_entries[]`,
+		`  | [$app, .key, .value, $a[$app][.key]] | @tsv' |`,
+		`  while IFS=$'\t' read -r app att url arn; do`,
+		`    aws secretsmanager get-secret-value --secret-id "$arn" --query SecretString --output text |`,
+		`      jq -c --arg app "$app" --arg att "$att" --arg url "$url" \`,
+		`        '.password as $pw | {($app): {($att): ($url | sub("@"; ":" + ($pw | @uri) + "@"))}}'`,
+		`  done | jq -cs 'reduce .[] as $x ({}; . * $x)')`,
+		`export TF_VAR_database_target_urls`,
+	})
 	d.line("")
 }
 
@@ -166,7 +187,8 @@ func (d *invDoc) runbookMigration() {
 	if len(d.stores) > 0 {
 		d.line("")
 	}
-	d.line("   Nothing is frozen in a rehearsal: Heroku keeps serving, and every domain stays at Heroku 100 / AWS 0 (`aws_weight` can send a test share; its writes land in the rehearsal copy, which the cutover copy replaces).")
+	d.line("   Nothing is frozen in a rehearsal: Heroku keeps serving, and every domain stays at Heroku 100 / AWS 0 (`aws_weight` can send a test share, " +
+		"once the AWS side passes the health gate; its writes land in the rehearsal copy, which the cutover copy replaces).")
 	d.line("")
 	if len(d.dbApps) > 0 {
 		d.line("   **Measure the window.** `terraform -chdir=migration output database_restores` shows how long each copy took. " +
@@ -268,7 +290,12 @@ func (d *invDoc) runbookWindow() {
 		d.line("   2. **No final copy:** no app uses Heroku Postgres.")
 	}
 	if d.domainCount > 0 {
-		d.line("   3. **DNS to AWS 100 %**, one Route 53 batch per domain; the apply waits for `INSYNC`.")
+		d.line("   3. **DNS to AWS 100 %**, one Route 53 batch per domain; the apply waits for `INSYNC`. " +
+			"**The health gate** (`dns_gate`, on by default) probes each domain's AWS side first: " + strconv.Itoa(defaultGateRequests) + " requests to the app's health path " +
+			"(`health_paths`, else `/`) over `gate_duration` (30 s), with the domain as Host and TLS server name. If the AWS side fails it " +
+			"(under 95 % answering 2xx or 3xx, or p95 latency over 2 s), the shift is refused: the apply fails with the figures and the first failing answers, " +
+			"and the weights stay where they were. Heroku stays frozen, so fix the AWS side and apply again, or roll back. " +
+			"`terraform -chdir=migration output dns_gates` shows the figures of the gates that passed.")
 	} else {
 		d.line("   3. **No DNS to move:** no app has a custom domain.")
 	}
@@ -401,6 +428,28 @@ func (d *invDoc) storeCounts() (pg, redis int) {
 		}
 	}
 	return pg, redis
+}
+
+// secretsSentence says where the data stores' passwords are, and why
+// the caches have none.
+func (d *invDoc) secretsSentence() string {
+	pg, redis := d.storeCounts()
+	var parts []string
+	if pg > 0 {
+		parts = append(parts, "RDS generates each database's master password and keeps it in Secrets Manager (`manage_master_user_password`); "+
+			"the URLs in SSM and the `database_target_urls` output hold none, and the tasks get it as `<NAME>_PASSWORD` and `PGPASSWORD` "+
+			"from the secret (`database_secret_arns`). RDS rotates it every 7 days by default: restart the services after a rotation.")
+	}
+	if redis > 0 {
+		parts = append(parts, "The ElastiCache groups have no AUTH token: the AWS provider has no write-only `auth_token` (nor a write-only "+
+			"RBAC user password), so a token would be stored in the state. They take TLS only, from the tasks' security group only; "+
+			"IAM authentication (an `aws_elasticache_user` with `authentication_mode { type = \"iam\" }`) adds authentication without a secret "+
+			"if the apps can sign tokens.")
+	}
+	if len(parts) == 0 {
+		return "the apps have no Heroku Postgres or Heroku Redis."
+	}
+	return strings.Join(parts, " ")
 }
 
 // dbCopySentence ends the sentence of step 3 about the databases.

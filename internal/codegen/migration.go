@@ -20,7 +20,7 @@ func Migration(inv *Inventory) (map[string][]byte, error) {
 		"versions.tf":  migrationVersionsFile(),
 		"variables.tf": migrationVariablesFile(inv),
 	}
-	var configVars, restores, traffic, freezes, windows []tfKV
+	var configVars, restores, traffic, gates, freezes, windows []tfKV
 	for i := range inv.Apps {
 		a := &inv.Apps[i]
 		w, dbs := migrationAppFile(inv, a)
@@ -34,8 +34,9 @@ func Migration(inv *Inventory) (map[string][]byte, error) {
 		}
 		if len(a.Domains) > 0 {
 			traffic = append(traffic, tfEntry(a.Name, tfRef("module", a.Ident, "traffic")))
+			gates = append(gates, tfEntry(a.Name, tfRef("module", a.Ident, "dns_gate")))
 		}
 	}
-	writers["outputs.tf"] = migrationOutputsFile(configVars, restores, traffic, freezes, windows)
+	writers["outputs.tf"] = migrationOutputsFile(configVars, restores, traffic, gates, freezes, windows)
 	return renderFiles(writers)
 }

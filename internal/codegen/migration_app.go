@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2/hclwrite"
+
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/inventory"
 )
 
@@ -40,6 +42,7 @@ func migrationAppFile(inv *Inventory, a *App) (*tfWriter, []string) {
 		m.AppendNewline()
 		w.set(m, "databases", tfSrc("var.copy_databases ? %s : []", tfStrings(dbs)))
 		w.set(m, "database_target_urls", tfCall("lookup", tfRef("var", "database_target_urls"), tfLit(a.Name), tfObj()))
+		w.set(m, "database_target_urls_version", tfRef("var", "database_target_urls_version"))
 		w.set(m, "database_run", tfRef("var", "database_run"))
 		w.set(m, "freeze_database", tfRef("var", "freeze_databases"))
 		if writers := sharingApps(inv, a, dbs); len(writers) > 0 {
@@ -60,11 +63,28 @@ func migrationAppFile(inv *Inventory, a *App) (*tfWriter, []string) {
 		target := tfCall("lookup", tfRef("var", "aws_targets"), tfLit(a.Name), tfLit(""))
 		m.AppendNewline()
 		w.set(m, "aws_target", target)
-		w.set(m, "aws_weight", tfRef("var", "aws_weight"))
+		w.set(m, "aws_weight", tfCall("lookup", tfRef("var", "aws_weights"), tfLit(a.Name), tfRef("var", "aws_weight")))
 		w.set(m, "dns_zones", tfSrc(`%s == "" ? {} : { for host in %s : host => var.dns_zone_ids[host] if contains(keys(var.dns_zone_ids), host) }`,
 			target, tfStrings(hosts)))
+		migrationGate(w, m, a)
 	}
 	return w, dbs
+}
+
+// migrationGate passes the health gate's settings to the module of a, an
+// app with custom domains: its health path (var.health_paths, else the
+// one the generator knows) and the shared thresholds.
+func migrationGate(w *tfWriter, m *hclwrite.Body, a *App) {
+	m.AppendNewline()
+	w.set(m, "dns_gate", tfRef("var", "dns_gate"))
+	w.set(m, "health_path", tfCall("lookup", tfRef("var", "health_paths"), tfLit(a.Name), tfLit(a.HealthPath())))
+	for _, v := range []string{"gate_scheme", "gate_requests", "gate_duration", "gate_min_success_ratio", "gate_max_p95_latency"} {
+		w.set(m, v, tfRef("var", v))
+	}
+	w.set(m, "gate_address", tfCall("lookup", tfRef("var", "gate_addresses"), tfLit(a.Name), tfSrc("null")))
+	for _, v := range []string{"gate_insecure_skip_verify", "dns_watch_duration", "dns_health_checks"} {
+		w.set(m, v, tfRef("var", v))
+	}
 }
 
 // sharingApps lists, in inventory order, the other apps of inv attached to

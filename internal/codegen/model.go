@@ -105,6 +105,21 @@ func (a *App) Web() *Process {
 	return nil
 }
 
+// DefaultHealthPath is the path the health gate, the owned Route 53
+// health checks and the target's load balancer request when nothing
+// better is known. Heroku has no health check path of its own: it only
+// checks that a web process binds $PORT within 60 s of launch (R10,
+// https://devcenter.heroku.com/articles/error-codes#r10-boot-timeout), so
+// "/" is the one path every web app serves.
+const DefaultHealthPath = "/"
+
+// HealthPath is the path that answers when app a is healthy: the one its
+// web process is known to serve, else DefaultHealthPath. Nothing in the
+// inventory names one today, so it is DefaultHealthPath; the target's
+// load balancer and the migration's gate both take it from here, so that
+// they agree.
+func (a *App) HealthPath() string { return DefaultHealthPath }
+
 // NeedsDecision returns the add-ons with no known AWS equivalent.
 func (a *App) NeedsDecision() []inventory.AddOn {
 	var out []inventory.AddOn

@@ -53,7 +53,15 @@ func (p *targetPlan) appFile(ap *appPlan) *tfWriter {
 		for i, s := range secrets {
 			items[i] = tfInline(tfField("name", tfLit(s.name)), tfField("valueFrom", s.from))
 		}
-		w.comment("Config vars of every container of the app: the migration's SSM parameters, and the data store URLs of data_stores.tf.")
+		lines := []string{"Config vars of every container of the app: the migration's SSM parameters, and the data store URLs of data_stores.tf."}
+		if p.hasPostgresParam(ap) {
+			lines = append(lines,
+				"The database URLs hold no password. Each one's password is <NAME>_PASSWORD (DATABASE_URL's is DATABASE_PASSWORD), "+
+					"read by ECS from the RDS-managed secret when the task starts, and PGPASSWORD is DATABASE_URL's (or the first "+
+					"database's): libpq and the drivers built on it use PGPASSWORD when the URL has none "+
+					"(https://www.postgresql.org/docs/15/libpq-envars.html). An app whose driver does not builds its URL from both at start.")
+		}
+		w.comment(lines...)
 		b = w.block(true, "locals")
 		w.set(b, ap.secrets, tfLines(items...))
 	}
@@ -184,14 +192,37 @@ func (p *targetPlan) secrets(ap *appPlan) []targetSecret {
 	for _, v := range ap.app.UserConfigVars {
 		byName[v] = targetSSMParamARN(ap.app.Name, v)
 	}
+	pgPassword := ""
 	for _, pp := range ap.params {
 		byName[pp.varName] = tfRef("aws_ssm_parameter", pp.label, "arn")
+		if !pp.store.postgres {
+			continue
+		}
+		// ECS reads one JSON key of a Secrets Manager secret with
+		// <arn>:<key>:: (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html).
+		from := tfTmpl(targetDBSecretARN(pp.store), ":password::")
+		byName[strings.TrimSuffix(pp.varName, "_URL")+"_PASSWORD"] = from
+		if pgPassword == "" || pp.varName == "DATABASE_URL" {
+			pgPassword = pp.varName
+			byName["PGPASSWORD"] = from
+		}
 	}
 	out := make([]targetSecret, 0, len(byName))
 	for _, name := range slices.Sorted(maps.Keys(byName)) {
 		out = append(out, targetSecret{name, byName[name]})
 	}
 	return out
+}
+
+// hasPostgresParam is whether the app gets a Heroku Postgres URL.
+func (p *targetPlan) hasPostgresParam(ap *appPlan) bool {
+	return slices.ContainsFunc(ap.params, func(pp *paramPlan) bool { return pp.store.postgres })
+}
+
+// targetDBSecretARN is the ARN of the RDS-managed master secret of a
+// Postgres store.
+func targetDBSecretARN(sp *storePlan) tfExpr {
+	return tfRef("aws_db_instance", sp.label, "master_user_secret").index(tfNum(0)).dot("secret_arn")
 }
 
 // taskDefinition writes the Fargate task definition of a process type or
@@ -306,7 +337,7 @@ func (p *targetPlan) loadBalancer(w *tfWriter, ap *appPlan) {
 	w.set(b, "vpc_id", tfRef("aws_vpc", "main", "id"))
 	w.set(b, "deregistration_delay", tfNum(30))
 	hc := w.nested(b, "health_check")
-	w.set(hc, "path", tfLit("/"))
+	w.set(hc, "path", tfLit(ap.app.HealthPath()))
 	w.set(hc, "matcher", tfLit("200-399"))
 
 	b = w.block(false, "resource", "aws_lb_listener", lb.http)

@@ -70,6 +70,29 @@ func (p *targetPlan) clusterFile() *tfWriter {
 		)),
 	)))
 
+	var dbSecrets []tfExpr
+	for _, sp := range p.stores {
+		if sp.postgres {
+			dbSecrets = append(dbSecrets, targetDBSecretARN(sp))
+		}
+	}
+	if len(dbSecrets) > 0 {
+		w.comment("The execution role reads the RDS-managed master secrets, for the tasks' database passwords. They are",
+			"encrypted with the AWS managed key aws/secretsmanager, which needs no kms:Decrypt grant here.")
+		b = w.block(true, "resource", "aws_iam_role_policy", "task_execution_db_secrets")
+		w.set(b, "name", tfLit("read-database-secrets"))
+		w.set(b, "role", tfRef("aws_iam_role", "task_execution", "id"))
+		w.set(b, "policy", tfCall("jsonencode", tfObj(
+			tfField("Version", tfLit("2012-10-17")),
+			tfField("Statement", tfLines(tfObj(
+				tfField("Sid", tfLit("ReadDatabaseSecrets")),
+				tfField("Effect", tfLit("Allow")),
+				tfField("Action", tfStrings([]string{"secretsmanager:GetSecretValue"})),
+				tfField("Resource", tfLines(dbSecrets...)),
+			))),
+		)))
+	}
+
 	if len(p.scheduled) > 0 {
 		p.schedulerRole(w)
 	}

@@ -35,13 +35,15 @@ func (p *targetPlan) dataStoresFile() *tfWriter {
 	for _, sp := range p.stores {
 		if sp.postgres {
 			db := tfRef("aws_db_instance", sp.label)
-			urls = append(urls, tfEntry(sp.ad.Name, tfTmpl("postgres://heroku2aws:", tfRef("random_password", sp.label, "result"), "@", db.dot("address"), ":", db.dot("port"), "/app")))
+			urls = append(urls, tfEntry(sp.ad.Name, tfTmpl("postgres://heroku2aws@", db.dot("address"), ":", db.dot("port"), "/app")))
 		} else {
 			rg := tfRef("aws_elasticache_replication_group", sp.label)
-			urls = append(urls, tfEntry(sp.ad.Name, tfTmpl("rediss://:", tfRef("random_password", sp.label, "result"), "@", rg.dot("primary_endpoint_address"), ":6379")))
+			urls = append(urls, tfEntry(sp.ad.Name, tfTmpl("rediss://", rg.dot("primary_endpoint_address"), ":6379")))
 		}
 	}
-	w.comment("Connection URLs by Heroku add-on name. They hold passwords: keep state private.")
+	w.comment("Connection URLs by Heroku add-on name. They hold no password, so neither this plan nor its state does: " +
+		"RDS keeps each database's master password in Secrets Manager (manage_master_user_password), the tasks get it " +
+		"from there as <NAME>_PASSWORD and PGPASSWORD (see app_<app>.tf), and the caches have none.")
 	b := w.block(true, "locals")
 	w.set(b, "data_store_urls", tfObj(urls...))
 
@@ -52,7 +54,7 @@ func (p *targetPlan) dataStoresFile() *tfWriter {
 				if pp.store != sp {
 					continue
 				}
-				w.comment(fmt.Sprintf("%s of %s; the app's task definitions read it as a secret.", pp.varName, ap.app.Name))
+				w.comment(fmt.Sprintf("%s of %s, without a password; the app's task definitions read it as a secret.", pp.varName, ap.app.Name))
 				b := w.block(true, "resource", "aws_ssm_parameter", pp.label)
 				w.set(b, "name", tfTmpl("/"+ap.app.Name+"/", refVarEnv, "/"+pp.varName))
 				w.set(b, "type", tfLit("SecureString"))
@@ -63,8 +65,8 @@ func (p *targetPlan) dataStoresFile() *tfWriter {
 	return w
 }
 
-// dataStore writes the password and the RDS instance or ElastiCache
-// replication group of one add-on.
+// dataStore writes the RDS instance or ElastiCache replication group of
+// one add-on.
 func (p *targetPlan) dataStore(w *tfWriter, sp *storePlan) {
 	ad := sp.ad
 	owner := ""
@@ -75,19 +77,20 @@ func (p *targetPlan) dataStore(w *tfWriter, sp *storePlan) {
 	if len(sp.apps) > 0 {
 		attached = "; attached to " + strings.Join(sp.apps, ", ")
 	}
-	w.comment(fmt.Sprintf("Heroku add-on %s (%s)%s%s.", ad.Name, ad.Plan, owner, attached))
-	b := w.block(true, "resource", "random_password", sp.label)
-	w.set(b, "length", tfNum(32))
-	w.set(b, "special", tfBool(false))
-
+	header := fmt.Sprintf("Heroku add-on %s (%s)%s%s.", ad.Name, ad.Plan, owner, attached)
 	if sp.postgres {
 		class := cmp.Or(ad.AWS.InstanceClass, "db.t4g.micro")
-		lines := []string{fmt.Sprintf("%s: %s on Heroku; %s%s.", ad.Name, ad.Plan, class, map[bool]string{true: ", Multi-AZ", false: ""}[ad.AWS.MultiAZ])}
+		lines := []string{header, fmt.Sprintf("%s: %s on Heroku; %s%s.", ad.Name, ad.Plan, class, map[bool]string{true: ", Multi-AZ", false: ""}[ad.AWS.MultiAZ])}
 		if ad.AWS.InstanceClass == "" {
 			lines = append(lines, "The plan's size is unknown: db.t4g.micro is a placeholder; size it by hand.")
 		}
+		lines = append(lines,
+			"The master password is generated and kept by RDS in Secrets Manager (manage_master_user_password), never in "+
+				"this configuration, its plan or its state (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html). "+
+				"The secret's ARN is master_user_secret[0].secret_arn. RDS rotates it every 7 days by default, and a task reads it "+
+				"when it starts: restart the services after a rotation, or change the rotation schedule.")
 		w.comment(lines...)
-		b = w.block(true, "resource", "aws_db_instance", sp.label)
+		b := w.block(true, "resource", "aws_db_instance", sp.label)
 		w.set(b, "identifier", tfLit(sp.id))
 		w.set(b, "engine", tfLit("postgres"))
 		w.set(b, "engine_version", tfRef("var", "postgres_engine_version"))
@@ -101,7 +104,7 @@ func (p *targetPlan) dataStore(w *tfWriter, sp *storePlan) {
 		b.AppendNewline()
 		w.set(b, "db_name", tfLit("app"))
 		w.set(b, "username", tfLit("heroku2aws"))
-		w.set(b, "password", tfRef("random_password", sp.label, "result"))
+		w.set(b, "manage_master_user_password", tfBool(true))
 		b.AppendNewline()
 		w.set(b, "db_subnet_group_name", tfRef("aws_db_subnet_group", "main", "name"))
 		w.set(b, "vpc_security_group_ids", tfList(tfRef("aws_security_group", "databases", "id")))
@@ -118,12 +121,19 @@ func (p *targetPlan) dataStore(w *tfWriter, sp *storePlan) {
 	if ha {
 		clusters = 2
 	}
-	lines := []string{fmt.Sprintf("%s: %s on Heroku; %d x %s%s.", ad.Name, ad.Plan, clusters, node, map[bool]string{true: ", Multi-AZ with automatic failover", false: ""}[ha])}
+	lines := []string{header, fmt.Sprintf("%s: %s on Heroku; %d x %s%s.", ad.Name, ad.Plan, clusters, node, map[bool]string{true: ", Multi-AZ with automatic failover", false: ""}[ha])}
 	if ad.AWS.InstanceClass == "" {
 		lines = append(lines, "The plan's size is unknown: cache.t4g.micro is a placeholder; size it by hand.")
 	}
+	lines = append(lines,
+		"No AUTH token: the AWS provider has no write-only auth_token, nor a write-only password for an RBAC user "+
+			"(aws_elasticache_user.passwords), so any token would be stored in the state. The cache takes TLS connections "+
+			"(rediss://) only, and only from the tasks' security group, in private subnets. To require authentication without "+
+			"a secret, switch to IAM authentication: an aws_elasticache_user with authentication_mode { type = \"iam\" } in a "+
+			"user group, Redis 7 or later, and an app that signs a token as its password "+
+			"(https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html). Setting auth_token instead stores the token in the state.")
 	w.comment(lines...)
-	b = w.block(true, "resource", "aws_elasticache_replication_group", sp.label)
+	b := w.block(true, "resource", "aws_elasticache_replication_group", sp.label)
 	w.set(b, "replication_group_id", tfLit(sp.id))
 	w.set(b, "description", tfLit(tfOneLine(fmt.Sprintf("Heroku Redis %s (%s)", ad.Name, ad.Plan))))
 	w.set(b, "engine", tfLit("redis"))
@@ -135,7 +145,6 @@ func (p *targetPlan) dataStore(w *tfWriter, sp *storePlan) {
 	b.AppendNewline()
 	w.set(b, "transit_encryption_enabled", tfBool(true))
 	w.set(b, "at_rest_encryption_enabled", tfBool(true))
-	w.set(b, "auth_token", tfRef("random_password", sp.label, "result"))
 	b.AppendNewline()
 	w.set(b, "subnet_group_name", tfRef("aws_elasticache_subnet_group", "main", "name"))
 	w.set(b, "security_group_ids", tfList(tfRef("aws_security_group", "databases", "id")))

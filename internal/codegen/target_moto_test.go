@@ -22,15 +22,12 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/leakscan"
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/sandbox/mototest"
 )
-
-// tmPassword is the value tgWithoutRandom gives every generated password;
-// the leak scanner looks for it in the plan and the state.
-const tmPassword = "abcdefghijklmnopqrstuvwxyz012345"
 
 // tmDrift is one resource that the second plan changes only because of a
 // gap of moto 5.2, with the attributes whose known value changes.
@@ -46,12 +43,10 @@ type tmCase struct {
 	tfvars string
 	// drift is every change of the second plan, by resource address.
 	drift map[string]tmDrift
-	// leaks lists the state's resources and outputs that hold a generated
-	// password today: a KNOWN DEFECT of the generator (issue 16, "Passwords
-	// in state"), listed so that the test catches any change. The fix keeps
-	// them out; then this list becomes empty and planLeaks false.
+	// leaks lists the state's resources and outputs that may hold a
+	// database password: none, since target/ lets RDS keep them.
 	leaks []string
-	// planLeaks says whether the saved plan holds a password today.
+	// planLeaks says whether the saved plan may hold one: never.
 	planLeaks bool
 }
 
@@ -95,17 +90,6 @@ func TestTargetApplyMoto(t *testing.T) {
 				"aws_ecs_service.acme-api_worker":    {[]string{"availability_zone_rebalancing"}, tmWhyECSRebalancing},
 				"aws_ecs_service.acme-worker_worker": {[]string{"availability_zone_rebalancing"}, tmWhyECSRebalancing},
 			},
-			leaks: []string{
-				"aws_db_instance.postgresql-curved-12345",
-				"aws_elasticache_replication_group.redis-rugged-67890",
-				"aws_ssm_parameter.acme-api_database_url",
-				"aws_ssm_parameter.acme-api_redis_url",
-				"aws_ssm_parameter.acme-worker_database_url",
-				"output.database_target_urls",
-				"terraform_data.password_postgresql-curved-12345",
-				"terraform_data.password_redis-rugged-67890",
-			},
-			planLeaks: true,
 		},
 		{
 			golden: "plan-families",
@@ -115,31 +99,6 @@ func TestTargetApplyMoto(t *testing.T) {
 				"aws_ecs_service.plans-shield_reports": {[]string{"availability_zone_rebalancing"}, tmWhyECSRebalancing},
 				"aws_ecs_service.plans-shield_web":     {[]string{"availability_zone_rebalancing", "health_check_grace_period_seconds"}, tmWhyECSRebalancing + "; " + tmWhyECSGrace},
 			},
-			leaks: []string{
-				"aws_db_instance.postgresql-plans-ess",
-				"aws_db_instance.postgresql-plans-onyx",
-				"aws_db_instance.postgresql-plans-prem",
-				"aws_db_instance.postgresql-plans-shield",
-				"aws_elasticache_replication_group.redis-plans-mini",
-				"aws_elasticache_replication_group.redis-plans-prem",
-				"aws_elasticache_replication_group.redis-plans-private",
-				"aws_ssm_parameter.plans-essential_database_url",
-				"aws_ssm_parameter.plans-essential_redis_url",
-				"aws_ssm_parameter.plans-premium_database_url",
-				"aws_ssm_parameter.plans-premium_heroku_postgresql_onyx_url",
-				"aws_ssm_parameter.plans-premium_redis_url",
-				"aws_ssm_parameter.plans-shield_database_url",
-				"aws_ssm_parameter.plans-shield_redis_url",
-				"output.database_target_urls",
-				"terraform_data.password_postgresql-plans-ess",
-				"terraform_data.password_postgresql-plans-onyx",
-				"terraform_data.password_postgresql-plans-prem",
-				"terraform_data.password_postgresql-plans-shield",
-				"terraform_data.password_redis-plans-mini",
-				"terraform_data.password_redis-plans-prem",
-				"terraform_data.password_redis-plans-private",
-			},
-			planLeaks: true,
 		},
 	}
 	for _, tc := range cases {
@@ -180,7 +139,6 @@ func tmApply(t *testing.T, tf, mirror string, tc tmCase) {
 	if len(files) == 0 {
 		t.Fatal("no target/ files")
 	}
-	files = tgWithoutRandom(t, files)
 	mod := tgParseFiles(t, files)
 
 	m := mototest.StartT(t)
@@ -225,10 +183,12 @@ func tmApply(t *testing.T, tf, mirror string, tc tmCase) {
 		t.Errorf("second plan's changes = %v\nwant only the listed moto gaps %v", got, tmDriftAttrs(tc.drift))
 	}
 
-	// Passwords: the leak scanner over the plan and each state object.
-	scan := leakscan.Must(leakscan.Canary{Label: "generated password", Value: tmPassword})
+	// Passwords: RDS generates each master password and keeps it in
+	// Secrets Manager (manage_master_user_password); read them there and
+	// scan the plan and each state object for them.
+	scan := leakscan.Must(tmMasterPasswords(t, mod, cfg)...)
 	if err := scan.Bytes("plan", planJSON); (err != nil) != tc.planLeaks {
-		t.Errorf("plan leak = %v, want leak %v (update planLeaks once passwords stay out of the plan)", err, tc.planLeaks)
+		t.Errorf("plan leak = %v, want leak %v ", err, tc.planLeaks)
 	}
 	var leaks []string
 	for addr, v := range state.resources {
@@ -272,6 +232,33 @@ func tmApply(t *testing.T, tf, mirror string, tc tmCase) {
 
 // tmCommandTimeout bounds one terraform command.
 const tmCommandTimeout = 10 * time.Minute
+
+// tmMasterPasswords reads the RDS-managed master password of every
+// generated instance, as canaries.
+func tmMasterPasswords(t *testing.T, mod *tgModule, cfg aws.Config) []leakscan.Canary {
+	t.Helper()
+	ctx := context.Background()
+	canaries := []leakscan.Canary{{Label: "placeholder, never in any output", Value: "never-a-real-password-0123456789"}}
+	for _, b := range mod.blocks("resource", "aws_db_instance") {
+		out, err := rds.NewFromConfig(cfg).DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(tgStr(t, &b, "identifier"))})
+		if err != nil || len(out.DBInstances) != 1 || out.DBInstances[0].MasterUserSecret == nil {
+			t.Errorf("%s: no RDS-managed master secret: %v", b.block.Labels[1], err)
+			continue
+		}
+		sec, err := secretsmanager.NewFromConfig(cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: out.DBInstances[0].MasterUserSecret.SecretArn})
+		if err != nil {
+			t.Errorf("%s: master secret: %v", b.block.Labels[1], err)
+			continue
+		}
+		var v struct{ Password string }
+		if err := json.Unmarshal([]byte(aws.ToString(sec.SecretString)), &v); err != nil || len(v.Password) < 8 {
+			t.Errorf("%s: master secret holds no password: %v", b.block.Labels[1], err)
+			continue
+		}
+		canaries = append(canaries, leakscan.Canary{Label: b.block.Labels[1] + " master password", Value: v.Password})
+	}
+	return canaries
+}
 
 // tmStateView is the values of every resource and output in a state.
 type tmStateView struct {
@@ -402,8 +389,10 @@ func tmCheckCreated(t *testing.T, mod *tgModule, state tmStateView, cfg aws.Conf
 		}
 		for _, c := range td.ContainerDefinitions {
 			for _, s := range c.Secrets {
-				if !strings.HasPrefix(aws.ToString(s.ValueFrom), "arn:aws:ssm:"+mototest.Region+":"+mototest.AccountID+":parameter/") {
-					t.Errorf("%s: secret %s comes from %q, not an SSM parameter ARN", addr, aws.ToString(s.Name), aws.ToString(s.ValueFrom))
+				from := aws.ToString(s.ValueFrom)
+				if !strings.HasPrefix(from, "arn:aws:ssm:"+mototest.Region+":"+mototest.AccountID+":parameter/") &&
+					!strings.HasPrefix(from, "arn:aws:secretsmanager:"+mototest.Region+":"+mototest.AccountID+":secret:") {
+					t.Errorf("%s: secret %s comes from %q, not an SSM parameter or Secrets Manager ARN", addr, aws.ToString(s.Name), from)
 				}
 			}
 		}

@@ -123,6 +123,7 @@ func newTargetPlan(inv *Inventory) *targetPlan {
 	// Shared resources take their labels first, so that no app can take
 	// them.
 	for _, l := range []string{"aws_ecs_cluster.main", "aws_iam_role.task_execution", "aws_iam_role.scheduler",
+		"aws_iam_role_policy.task_execution_db_secrets",
 		"local.ssm_parameter_arn_prefix", "local.task_definition_arn_prefix", "local.data_store_urls", "local.ecs_tasks_assume_role_policy"} {
 		p.labels[l] = true
 	}
@@ -145,8 +146,17 @@ func newTargetPlan(inv *Inventory) *targetPlan {
 		ap.taskRole = p.label("aws_iam_role", a.Ident+"_task")
 		ap.ecrName = awsName(a.Name, 200, ns("ecr"))
 		ap.taskRoleName = awsName(a.Name+"-task", 64, ns("iam"))
+		// The release phase runs once per deploy, as one one-off task
+		// (https://devcenter.heroku.com/articles/release-phase): a formation
+		// entry of type release is never a service, and it only lends the
+		// release task its command and size.
+		var releaseProc *Process
 		for i := range a.Processes {
 			pr := &a.Processes[i]
+			if pr.Type == "release" {
+				releaseProc = pr
+				continue
+			}
 			pp := &procPlan{
 				proc:      pr,
 				label:     p.label("aws_ecs_task_definition", a.Ident+"_"+pr.Ident),
@@ -161,14 +171,21 @@ func newTargetPlan(inv *Inventory) *targetPlan {
 				ap.web = pp
 			}
 		}
-		if a.ReleaseCommand != "" {
+		releaseCommand := a.ReleaseCommand
+		if releaseProc != nil {
+			releaseCommand = cmp.Or(releaseCommand, releaseProc.Command)
+		}
+		if releaseCommand != "" {
 			ap.release = &procPlan{
 				label:     p.label("aws_ecs_task_definition", a.Ident+"_release"),
 				family:    awsName(a.Name+"-release", 255, ns("family")),
 				container: "release",
-				command:   a.ReleaseCommand,
+				command:   releaseCommand,
 			}
 			ap.release.cpu, ap.release.memory, ap.release.note = targetReleaseSize(ap)
+			if releaseProc != nil {
+				ap.release.cpu, ap.release.memory, ap.release.note = targetTaskSize(releaseProc)
+			}
 		}
 		if ap.web != nil {
 			lbBase := a.Name
@@ -295,6 +312,16 @@ func (p *targetPlan) label(typ, base string) string {
 	}
 	p.labels[typ+"."+l] = true
 	return l
+}
+
+// store is the plan of the data store of the add-on named name, or nil.
+func (p *targetPlan) store(name string) *storePlan {
+	for _, sp := range p.stores {
+		if sp.ad.Name == name {
+			return sp
+		}
+	}
+	return nil
 }
 
 // targetTaskSize is the Fargate size of a process, with a note when it is not

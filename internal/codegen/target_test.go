@@ -343,7 +343,7 @@ func TestTargetWebProcess(t *testing.T) {
 		name, _ := tgItem(e, "name").Value(nil)
 		secrets[name.AsString()] = m.src(local.file, tgItem(e, "valueFrom"))
 	}
-	wantSecrets := []string{"DATABASE_URL", "JWT_PRIVATE_KEY", "NODE_ENV", "REDIS_URL", "SECRET_KEY_BASE", "WEB_CONCURRENCY"}
+	wantSecrets := []string{"DATABASE_PASSWORD", "DATABASE_URL", "JWT_PRIVATE_KEY", "NODE_ENV", "PGPASSWORD", "REDIS_URL", "SECRET_KEY_BASE", "WEB_CONCURRENCY"}
 	if got := tgSortedKeys(secrets); !reflect.DeepEqual(got, wantSecrets) {
 		t.Errorf("secrets = %v, want %v", got, wantSecrets)
 	}
@@ -541,9 +541,20 @@ func TestTargetDataStores(t *testing.T) {
 	if v := tgValue(t, shiny, "multi_az"); !v.RawEquals(cty.True) {
 		t.Error("premium-4 is not Multi-AZ")
 	}
-	pw := m.must(t, "resource", "random_password", "postgresql-shiny-55555")
-	if !tgValue(t, pw, "special").RawEquals(cty.False) || !tgValue(t, pw, "length").RawEquals(cty.NumberIntVal(32)) {
-		t.Error("the password is not 32 URL-safe characters")
+	// No password in the configuration, hence none in the plan or state:
+	// RDS manages it in Secrets Manager, and the caches have none.
+	for _, db := range []*tgBlock{curved, shiny} {
+		if !tgValue(t, db, "manage_master_user_password").RawEquals(cty.True) {
+			t.Errorf("%s does not let RDS manage its password", db.block.Labels[1])
+		}
+		for _, attr := range []string{"password", "password_wo"} {
+			if _, ok := db.block.Body.Attributes[attr]; ok {
+				t.Errorf("%s sets %s", db.block.Labels[1], attr)
+			}
+		}
+	}
+	if got := m.blocks("resource", "random_password"); len(got) > 0 {
+		t.Errorf("%d random_password resources: their result is in the state", len(got))
 	}
 
 	redis := m.blocks("resource", "aws_elasticache_replication_group")
@@ -564,10 +575,13 @@ func TestTargetDataStores(t *testing.T) {
 	if locals.file != "data_stores.tf" {
 		t.Errorf("data_store_urls is in %s", locals.file)
 	}
+	if _, ok := rg.block.Body.Attributes["auth_token"]; ok {
+		t.Error("the replication group sets auth_token, which the state would hold")
+	}
 	urls := m.src(locals.file, tgAttr(t, locals, "data_store_urls"))
 	for _, want := range []string{
-		`"postgres://heroku2aws:${random_password.postgresql-curved-12345.result}@${aws_db_instance.postgresql-curved-12345.address}:${aws_db_instance.postgresql-curved-12345.port}/app"`,
-		`"rediss://:${random_password.redis-rugged-67890.result}@${aws_elasticache_replication_group.redis-rugged-67890.primary_endpoint_address}:6379"`,
+		`"postgres://heroku2aws@${aws_db_instance.postgresql-curved-12345.address}:${aws_db_instance.postgresql-curved-12345.port}/app"`,
+		`"rediss://${aws_elasticache_replication_group.redis-rugged-67890.primary_endpoint_address}:6379"`,
 	} {
 		if !strings.Contains(urls, want) {
 			t.Errorf("data_store_urls lacks %s", want)
@@ -591,8 +605,12 @@ func TestTargetDataStores(t *testing.T) {
 	// database_target_urls: each database once, under the app that copies
 	// it, by attachment name.
 	out := m.must(t, "output", "database_target_urls")
-	if !tgValue(t, out, "sensitive").RawEquals(cty.True) {
-		t.Error("database_target_urls is not sensitive")
+	if _, ok := out.block.Body.Attributes["sensitive"]; ok {
+		t.Error("database_target_urls is marked sensitive, but holds no password")
+	}
+	arns := tgAttr(t, m.must(t, "output", "database_secret_arns"), "value")
+	if got := m.src(out.file, tgItem(tgItem(arns, "acme-search"), "HEROKU_POSTGRESQL_ONYX")); got != "aws_db_instance.postgresql-shiny-55555.master_user_secret[0].secret_arn" {
+		t.Errorf("acme-search HEROKU_POSTGRESQL_ONYX secret = %s", got)
 	}
 	v := tgAttr(t, out, "value")
 	if got := tgKeys(t, v); !reflect.DeepEqual(got, []string{"acme-api", "acme-search"}) {
@@ -1085,8 +1103,8 @@ func TestTargetScalesTo1500Apps(t *testing.T) {
 // TestTargetTerraformValidate runs terraform init, validate and test (with
 // a mocked AWS provider, so without credentials or network) on the sample
 // output, when a local provider mirror holds hashicorp/aws. The mirror is
-// HEROKU2AWS_TF_PLUGIN_DIR, or /opt/tf-plugins. Without hashicorp/random in
-// the mirror, random_password is swapped for terraform_data in the copy.
+// HEROKU2AWS_TF_PLUGIN_DIR, or /opt/tf-plugins. The output needs no other
+// provider (no hashicorp/random: RDS generates the passwords).
 func TestTargetTerraformValidate(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
@@ -1107,8 +1125,10 @@ func TestTargetTerraformValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(mirror, "registry.terraform.io/hashicorp/random")); err != nil {
-		files = tgWithoutRandom(t, files)
+	for name, data := range files {
+		if bytes.Contains(data, []byte(`"hashicorp/random"`)) || bytes.Contains(data, []byte("random_password")) {
+			t.Fatalf("%s needs the random provider, which the mirror does not hold", name)
+		}
 	}
 	dir := t.TempDir()
 	tgWriteFiles(t, dir, files)
@@ -1127,26 +1147,6 @@ func TestTargetTerraformValidate(t *testing.T) {
 	}
 }
 
-// tgWithoutRandom swaps random_password for terraform_data, whose
-// output stands in for the password.
-func tgWithoutRandom(t *testing.T, files map[string][]byte) map[string][]byte {
-	t.Helper()
-	requirement := regexp.MustCompile(`(?m)^    random = \{\n(?:.*\n)*?    \}\n`)
-	resource := regexp.MustCompile(`resource "random_password" "([^"]+)" \{\n  length  = 32\n  special = false\n\}`)
-	ref := regexp.MustCompile(`random_password\.([A-Za-z0-9_-]+)\.result`)
-	out := map[string][]byte{}
-	for name, data := range files {
-		data = requirement.ReplaceAll(data, nil)
-		data = resource.ReplaceAll(data, []byte("resource \"terraform_data\" \"password_$1\" {\n  input = \"abcdefghijklmnopqrstuvwxyz012345\"\n}"))
-		data = ref.ReplaceAll(data, []byte("terraform_data.password_$1.output"))
-		if bytes.Contains(data, []byte("random")) && name != "variables.tf" {
-			t.Fatalf("%s still needs the random provider", name)
-		}
-		out[name] = data
-	}
-	return out
-}
-
 // tgMockTest plans and applies the sample output against a mocked
 // AWS provider and checks the parts that only Terraform evaluates: the
 // scheduler's for_each and process choice, the secrets' ARNs, the
@@ -1158,6 +1158,13 @@ mock_provider "aws" {
   }
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012" }
+  }
+  # RDS fills master_user_secret when it manages the password; the mock
+  # would leave it empty.
+  mock_resource "aws_db_instance" {
+    defaults = {
+      master_user_secret = [{ secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123", kms_key_id = "", secret_status = "active" }]
+    }
   }
   mock_data "aws_partition" {
     defaults = { partition = "aws" }
@@ -1241,8 +1248,12 @@ run "apply" {
     error_message = "The validation record comes from the certificate."
   }
   assert {
-    condition     = output.database_target_urls["acme-api"]["DATABASE"] == "postgres://heroku2aws:${aws_db_instance.postgresql-curved-12345.password}@${aws_db_instance.postgresql-curved-12345.address}:${aws_db_instance.postgresql-curved-12345.port}/app"
-    error_message = "database_target_urls holds the RDS URL."
+    condition     = output.database_target_urls["acme-api"]["DATABASE"] == "postgres://heroku2aws@${aws_db_instance.postgresql-curved-12345.address}:${aws_db_instance.postgresql-curved-12345.port}/app"
+    error_message = "database_target_urls holds the RDS URL, without a password."
+  }
+  assert {
+    condition     = contains([for s in jsondecode(aws_ecs_task_definition.acme-api_web.container_definitions)[0].secrets : s.valueFrom if s.name == "DATABASE_PASSWORD"], "${aws_db_instance.postgresql-curved-12345.master_user_secret[0].secret_arn}:password::")
+    error_message = "DATABASE_PASSWORD comes from the password key of the RDS-managed secret."
   }
   assert {
     condition     = aws_ssm_parameter.acme-worker_database_url.name == "/acme-worker/prod/DATABASE_URL"

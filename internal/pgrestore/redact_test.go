@@ -39,6 +39,11 @@ func FuzzRedactURL(f *testing.F) {
 		if len(pw) < 4 || strings.ContainsAny(pw, " \t\r\n\"'`<>") || strings.ContainsAny(host+db, " \t\r\n\"'`<>@:") {
 			return
 		}
+		// A password that is part of the marker ("xxxx" inside "xxxxx")
+		// cannot be told from it in the output: not a leak.
+		if strings.Contains(redacted, pw) {
+			return
+		}
 		for _, form := range []string{
 			"postgres://user:%s@%s/%s",
 			"error: postgres://user:%s@%s:5432/%s: connection refused",

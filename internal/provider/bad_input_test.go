@@ -655,6 +655,28 @@ resource "heroku2aws_weighted_dns_record" "x" {
   target_url = ""`),
 		summary: "Missing Target URL", attr: "target_url", header: true,
 		fix: "Set `target_url` to the database to restore into."},
+	{object: objPGRestore, name: "no target URL", atPlan: true,
+		config:  pgJob(`  source { dump_url = "` + pgDumpURL + `" }`),
+		summary: "Missing Attribute Configuration", attr: "",
+		fix: "Set `target_url_wo` with `target_url_wo_version` (the URL never reaches the state), or `target_url`."},
+	{object: objPGRestore, name: "target_url and target_url_wo", atPlan: true,
+		config: pgJob(`  source { dump_url = "` + pgDumpURL + `" }
+  target_url            = "` + pgTargetURL + `"
+  target_url_wo         = "` + pgTargetURL + `"
+  target_url_wo_version = 1`),
+		summary: "Invalid Attribute Combination", attr: "target_url",
+		fix: "Set only one of `target_url` and `target_url_wo`; prefer `target_url_wo`, which keeps the URL out of the state."},
+	{object: objPGRestore, name: "target_url_wo without version", atPlan: true,
+		config: pgJob(`  source { dump_url = "` + pgDumpURL + `" }
+  target_url_wo = "` + pgTargetURL + `"`),
+		summary: "Invalid Attribute Combination", attr: "target_url_wo",
+		fix: "Add `target_url_wo_version` and change it whenever the job should run again with a new URL."},
+	{object: objPGRestore, name: "target_url_wo with mysql scheme", atPlan: true,
+		config: pgJob(`  source { dump_url = "` + pgDumpURL + `" }
+  target_url_wo         = "mysql://u:p@db.example.com/app"
+  target_url_wo_version = 1`),
+		summary: "Invalid Target URL", attr: "target_url_wo", header: true,
+		fix: "Use a `postgres://user:password@host:5432/dbname` URL, as for `target_url`."},
 	{object: objPGRestore, name: "target_url known only at apply", atPlan: false,
 		config: unknownAtPlan + pgJob(`  source { dump_url = "`+pgDumpURL+`" }
   target_url = terraform_data.late.output.url`),

@@ -25,7 +25,10 @@ import (
 // stops before DNS moves with both apps frozen; the rollback after it
 // unfreezes both apps exactly; the next cutover freezes both apps (the one
 // that only writes to the shared database first), copies, verifies and
-// moves DNS to AWS 100.
+// moves DNS to AWS 100. Every shift towards AWS goes through the generated
+// health gate (an httptest target for acme-api's load balancer); a cutover
+// whose gate fails (the target answers 503) freezes and copies, then stops
+// before DNS moves, the weights unchanged.
 func TestAccGeneratedMigration(t *testing.T) {
 	requireAcc(t)
 	if !terraformAtLeast(t, "1.11.0") {
@@ -44,6 +47,7 @@ func TestAccGeneratedMigration(t *testing.T) {
 	}
 	aws, awsURL := awsapi.Start(t, awsapi.Options{})
 	zone := aws.CreateZone("acme.com")
+	lb := startGateTarget(t, false)
 
 	inv, err := codegen.Collect(context.Background(),
 		inventory.NewReader(heroku.New(heroku.Config{APIKey: testAPIKey, APIURL: herokuURL})),
@@ -70,17 +74,24 @@ func TestAccGeneratedMigration(t *testing.T) {
 	w.scanLeaks(fixtureScanner(fixture), false)
 	// What an operator copies from `terraform -chdir=target output`, with
 	// the sandbox zone and the local target cluster.
-	vars, _ := json.Marshal(map[string]any{
+	tfvars := map[string]any{
 		"aws_targets":          map[string]string{"acme-api": "acme-api-alb-1.us-east-1.elb.amazonaws.com"},
 		"copy_databases":       true,
 		"database_target_urls": map[string]map[string]string{"acme-api": {"DATABASE": tgt.URL("target")}},
 		"dns_zone_ids":         map[string]string{"api.acme.com": zone, "www.acme.com": zone},
 		"freeze_drain_wait":    "1s",
-	})
+	}
+	maps.Copy(tfvars, migrationGateVars(lb, "acme-api"))
+	vars, _ := json.Marshal(tfvars)
 	writeFile(t, filepath.Join(w.dir, "target.auto.tfvars.json"), string(vars))
 
 	w.mustRun("get")
 	w.mustRun("apply", "-auto-approve", "-input=false")
+	// database_target_urls is ephemeral and reaches the copy write-only:
+	// the target's password is in neither the state nor a saved plan.
+	if strings.Contains(w.read("terraform.tfstate"), tgt.Password()) {
+		t.Error("the target database's password is in the migration's state")
+	}
 
 	for _, app := range []string{"acme-api", "acme-worker"} {
 		for _, f := range fixture.Apps {
@@ -122,8 +133,18 @@ func TestAccGeneratedMigration(t *testing.T) {
 		t.Errorf("the second plan is not empty:\n%s", out)
 	}
 	w.mustRun("apply", "-auto-approve", "-input=false", "-var", "aws_weight=10")
+	// aws_weights sets an app's share over aws_weight: the same weights
+	// through the map plan no change.
+	if out, err := w.run("plan", "-detailed-exitcode", "-input=false", "-var", "aws_weight=0", "-var", `aws_weights={"acme-api"=10}`); err != nil {
+		t.Errorf("aws_weights does not set acme-api's share:\n%s", out)
+	}
 	if traffic := w.mustRun("output", "-json", "traffic"); strings.Count(traffic, "heroku 90% / aws 10%") != 2 {
 		t.Errorf("traffic after the shift: %s", traffic)
+	}
+	for _, host := range []string{"api.acme.com", "www.acme.com"} {
+		if n := hostRequests(lb, host); n != gateTestRequests {
+			t.Errorf("the canary's gate sent %d requests with Host %s, want %d", n, host, gateTestRequests)
+		}
 	}
 	sets := aws.RecordSets(zone)
 	weighted := 0
@@ -172,10 +193,26 @@ func TestAccGeneratedMigration(t *testing.T) {
 		t.Errorf("DNS after the rollback: AWS weights %v, want 0", got)
 	}
 
-	// Fixed, the cutover again: freeze, copy, verify, DNS to AWS 100.
+	// Fixed, the cutover again, but the AWS side fails the gate (it
+	// answers 503): the freeze and the verified copy run, then the shift
+	// is refused and Route 53 keeps Heroku 100.
 	if err := tgt.Exec(ctx, "target", "DROP EVENT TRIGGER chaos_on_create; DROP SCHEMA chaos CASCADE"); err != nil {
 		t.Fatal(err)
 	}
+	lb.setMode("down", 0)
+	weights = awsWeights(aws, zone)
+	out, err = w.run("apply", "-auto-approve", "-input=false", "-var", "phase=cutover")
+	if err == nil || !strings.Contains(out, "503") || strings.Count(out, "Error Updating Weighted DNS Record") != 2 {
+		t.Fatalf("a cutover whose gate sees 503s must refuse both shifts (err %v):\n%s", err, out)
+	}
+	if got := awsWeights(aws, zone); !maps.Equal(got, weights) {
+		t.Errorf("DNS moved although the gate failed: %v, before %v", got, weights)
+	}
+	assertHeroku(t, herokuSandbox, "acme-api", true, frozenAPI)
+	assertHeroku(t, herokuSandbox, "acme-worker", true, frozenWorker)
+
+	// The AWS side healthy: the same cutover, DNS to AWS 100.
+	lb.setMode("healthy", 0)
 	w.mustRun("apply", "-auto-approve", "-input=false", "-var", "phase=cutover")
 	assertHeroku(t, herokuSandbox, "acme-api", true, frozenAPI)
 	assertHeroku(t, herokuSandbox, "acme-worker", true, frozenWorker)

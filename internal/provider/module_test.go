@@ -21,7 +21,10 @@ import (
 
 // The reusable module examples/modules/heroku-app-migration, applied with
 // the real CLI against every sandbox: config vars, the database and a DNS
-// pair in one apply; a second plan is empty; then a weight shift.
+// pair in one apply; a second plan is empty; then a weight shift, which
+// the module's default gate lets through after probing the AWS side (an
+// httptest target, with the domain as Host), and a shift whose gate fails
+// (the target answers 503), refused with the weights unchanged in Route 53.
 func TestAccModuleAppMigration(t *testing.T) {
 	requireAcc(t)
 	if !terraformAtLeast(t, "1.11.0") {
@@ -39,6 +42,7 @@ func TestAccModuleAppMigration(t *testing.T) {
 	}
 	aws, awsURL := awsapi.Start(t, awsapi.Options{SSMPutTPS: 50})
 	zone := aws.CreateZone("acme.com")
+	lb := startGateTarget(t, false)
 
 	w := moduleWorkspace(t, fmt.Sprintf(`
 variable "aws_weight" {
@@ -53,10 +57,12 @@ module "acme_api" {
   dns_zones            = { "api.acme.com" = %q }
   aws_target           = "acme-alb-1.us-east-1.elb.amazonaws.com"
   aws_weight           = var.aws_weight
+%s
 }
 output "traffic" { value = module.acme_api.traffic }
 output "restores" { value = module.acme_api.database_restores }
-`, zone), herokuURL, awsURL, tgt.URL("target"))
+output "gate" { value = module.acme_api.dns_gate }
+`, zone, moduleGateArgs(lb)), herokuURL, awsURL, tgt.URL("target"))
 	// Config vars go through values_wo: no value may reach the state either.
 	w.scanLeaks(fixtureScanner(sampleFixture(t)), false)
 
@@ -91,9 +97,48 @@ output "restores" { value = module.acme_api.database_restores }
 	if out, err := w.run("plan", "-detailed-exitcode", "-input=false"); err != nil {
 		t.Errorf("the second plan is not empty:\n%s", out)
 	}
+	if n := hostRequests(lb, "api.acme.com"); n != 0 {
+		t.Errorf("creating the pair at AWS 0 probed the AWS side %d times: only a rising AWS weight is gated", n)
+	}
+
+	// The gated shift: the gate probes "/" on the target, then Route 53
+	// moves.
 	w.mustRun("apply", "-auto-approve", "-input=false", "-var", "aws_weight=10")
 	if traffic := w.mustRun("output", "-json", "traffic"); !strings.Contains(traffic, "heroku 90% / aws 10%") {
 		t.Errorf("traffic after the shift: %s", traffic)
+	}
+	if n := hostRequests(lb, "api.acme.com"); n != gateTestRequests {
+		t.Errorf("the gate sent %d requests with Host api.acme.com, want %d", n, gateTestRequests)
+	}
+	var gate map[string]struct {
+		Requests     int     `json:"requests"`
+		Successes    int     `json:"successes"`
+		SuccessRatio float64 `json:"success_ratio"`
+		CheckedAt    string  `json:"checked_at"`
+	}
+	if err := json.Unmarshal([]byte(w.mustRun("output", "-json", "gate")), &gate); err != nil {
+		t.Fatal(err)
+	}
+	if g := gate["api.acme.com"]; g.Requests != gateTestRequests || g.Successes != gateTestRequests || g.SuccessRatio != 1 || g.CheckedAt == "" {
+		t.Errorf("the passing gate's figures: %+v", gate)
+	}
+
+	// A failing gate: the AWS side answers 503. The shift is refused and
+	// Route 53 keeps the weights.
+	lb.setMode("down", 0)
+	weights := awsWeights(aws, zone)
+	out, err := w.run("apply", "-auto-approve", "-input=false", "-var", "aws_weight=50")
+	if err == nil || !strings.Contains(out, "503") {
+		t.Fatalf("a shift whose gate sees 503s must be refused with the status (err %v):\n%s", err, out)
+	}
+	if got := awsWeights(aws, zone); !maps.Equal(got, weights) || got["api.acme.com"] != 10 {
+		t.Errorf("the refused shift moved the weights: %v, before %v", got, weights)
+	}
+	if traffic := w.mustRun("output", "-json", "traffic"); !strings.Contains(traffic, "heroku 90% / aws 10%") {
+		t.Errorf("traffic after the refused shift: %s", traffic)
+	}
+	if out, err := w.run("plan", "-detailed-exitcode", "-input=false", "-var", "aws_weight=10"); err != nil {
+		t.Errorf("after the refused shift, the plan at the old weight is not empty:\n%s", out)
 	}
 }
 
@@ -124,6 +169,7 @@ func TestAccModuleWindow(t *testing.T) {
 	}
 	aws, awsURL := awsapi.Start(t, awsapi.Options{SSMPutTPS: 50})
 	zone := aws.CreateZone("acme.com")
+	lb := startGateTarget(t, false)
 
 	w := moduleWorkspace(t, fmt.Sprintf(`
 variable "phase" {
@@ -139,12 +185,13 @@ module "acme_api" {
   database_target_urls = { DATABASE = var.target_url }
   dns_zones            = { "api.acme.com" = %q }
   aws_target           = "acme-alb-1.us-east-1.elb.amazonaws.com"
+%s
 }
 output "traffic" { value = module.acme_api.traffic }
 output "restores" { value = module.acme_api.database_restores }
 output "freeze" { value = module.acme_api.freeze }
 output "window" { value = module.acme_api.window }
-`, zone), herokuURL, awsURL, tgt.URL("target"))
+`, zone, moduleGateArgs(lb)), herokuURL, awsURL, tgt.URL("target"))
 	// The source database's URL is a config var too: the database freeze
 	// reads it at apply time, and it must reach no output, log or state.
 	w.scanLeaks(fixtureScanner(fixture), false)
@@ -184,6 +231,9 @@ output "window" { value = module.acme_api.window }
 	if got := w.mustRun("output", "-json", "traffic"); !strings.Contains(got, "heroku 0% / aws 100%") {
 		t.Errorf("traffic after the cutover: %s", got)
 	}
+	if n := hostRequests(lb, "api.acme.com"); n != gateTestRequests {
+		t.Errorf("the cutover's gate sent %d requests, want %d", n, gateTestRequests)
+	}
 	var freeze struct {
 		InEffect       bool              `json:"in_effect"`
 		Generation     int64             `json:"generation"`
@@ -218,6 +268,9 @@ output "window" { value = module.acme_api.window }
 	if got := w.mustRun("output", "-json", "traffic"); !strings.Contains(got, "heroku 100% / aws 0%") {
 		t.Errorf("traffic after the rollback: %s", got)
 	}
+	if n := hostRequests(lb, "api.acme.com"); n != gateTestRequests {
+		t.Errorf("the rollback probed the AWS side (%d requests in all): lowering the AWS weight is never gated", n)
+	}
 	if out, err := w.run("plan", "-detailed-exitcode", "-input=false", "-var", "phase=rollback"); err != nil {
 		t.Errorf("the plan after the rollback is not empty:\n%s", out)
 	}
@@ -231,6 +284,35 @@ output "window" { value = module.acme_api.window }
 	if got := w.mustRun("output", "-json", "traffic"); !strings.Contains(got, "heroku 0% / aws 100%") {
 		t.Errorf("traffic after the second cutover: %s", got)
 	}
+}
+
+// gateTestRequests is how many requests the module tests' gates send.
+const gateTestRequests = 4
+
+// moduleGateArgs are the module's gate arguments aimed at g (the
+// resource tests' stand-in for the AWS side): plain HTTP,
+// gateTestRequests requests over half a second.
+func moduleGateArgs(g *gateTarget) string {
+	return fmt.Sprintf(`  gate_scheme   = "http"
+  gate_address  = %q
+  gate_requests = %d
+  gate_duration = "500ms"`, g.addr(), gateTestRequests)
+}
+
+// migrationGateVars are the generated migration's gate variables aimed at
+// g for app.
+func migrationGateVars(g *gateTarget, app string) map[string]any {
+	return map[string]any{
+		"gate_scheme": "http", "gate_addresses": map[string]string{app: g.addr()},
+		"gate_requests": gateTestRequests, "gate_duration": "500ms",
+	}
+}
+
+// hostRequests is how many requests with Host host g saw.
+func hostRequests(g *gateTarget, host string) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.hosts[host]
 }
 
 // moduleWorkspace is a CLI workspace with config, the provider block for

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -33,6 +34,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/pgrestore"
+	"github.com/heroku2aws/terraform-provider-heroku2aws/internal/problem"
 )
 
 type pgRestoreJobResource struct{ resourceBase }
@@ -41,6 +43,8 @@ type pgRestoreJobModel struct {
 	ID              types.String   `tfsdk:"id"`
 	Source          *pgSourceModel `tfsdk:"source"`
 	TargetURL       types.String   `tfsdk:"target_url"`
+	TargetURLWO     types.String   `tfsdk:"target_url_wo"`
+	TargetURLWOVer  types.Int64    `tfsdk:"target_url_wo_version"`
 	Jobs            types.Int64    `tfsdk:"jobs"`
 	NoOwner         types.Bool     `tfsdk:"no_owner"`
 	NoACL           types.Bool     `tfsdk:"no_acl"`
@@ -82,9 +86,10 @@ type pgHerokuBackupModel struct {
 }
 
 var (
-	_ resource.ResourceWithConfigure      = (*pgRestoreJobResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*pgRestoreJobResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*pgRestoreJobResource)(nil)
+	_ resource.ResourceWithConfigure        = (*pgRestoreJobResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*pgRestoreJobResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*pgRestoreJobResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*pgRestoreJobResource)(nil)
 )
 
 func newPGRestoreJobResource() resource.Resource {
@@ -118,11 +123,27 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"id": computedResourceID("Random id of the run."),
 			"target_url": schema.StringAttribute{
 				MarkdownDescription: "Connection URL of the target database, `postgres://user:password@host:5432/db`. " +
-					"Sensitive. `sslmode=require` is added when the URL names no `sslmode` and the host is not loopback. " +
-					"The password reaches the pg tools only through a private 0600 PGPASSFILE, never their arguments.",
-				Required:      true,
+					"Sensitive, and kept in the state: use `target_url_wo` to keep it out. Set exactly one of `target_url` " +
+					"and `target_url_wo`. `sslmode=require` is added when the URL names no `sslmode` and the host is not " +
+					"loopback. The password reaches the pg tools only through a private 0600 PGPASSFILE, never their arguments.",
+				Optional:      true,
 				Sensitive:     true,
 				PlanModifiers: replaceS,
+			},
+			"target_url_wo": schema.StringAttribute{
+				MarkdownDescription: "Write-only `target_url` (Terraform 1.11 or later): the same URL, never stored in the " +
+					"plan or state, so it can come from an ephemeral source such as the RDS-managed master secret read through " +
+					"`ephemeral \"aws_secretsmanager_secret_version\"`. Terraform cannot see it change: bump " +
+					"`target_url_wo_version` to run the job again with a new URL. Requires `target_url_wo_version`.",
+				Optional:  true,
+				Sensitive: true,
+				WriteOnly: true,
+			},
+			"target_url_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Version of `target_url_wo`. Changing it runs the job again, as a change of `target_url` " +
+					"does. Required with `target_url_wo`.",
+				Optional:      true,
+				PlanModifiers: replaceI,
 			},
 			"jobs": schema.Int64Attribute{
 				MarkdownDescription: "Parallel `pg_restore` jobs (`--jobs`). Defaults to the number of CPUs. One table's data " +
@@ -299,6 +320,13 @@ func (r *pgRestoreJobResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	}
 }
 
+func (r *pgRestoreJobResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("target_url"), path.MatchRoot("target_url_wo")),
+		resourcevalidator.RequiredTogether(path.MatchRoot("target_url_wo"), path.MatchRoot("target_url_wo_version")),
+	}
+}
+
 func (r *pgRestoreJobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m pgRestoreJobModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -314,7 +342,7 @@ func (r *pgRestoreJobResource) ValidateConfig(ctx context.Context, req resource.
 			"source.heroku_backup needs app: the Heroku app the database is attached to.")
 	}
 	validateExecutor(ctx, &m, job, &resp.Diagnostics)
-	addProblems(&resp.Diagnostics, pgrestore.Validate(job), sensitiveArgs...)
+	addProblems(&resp.Diagnostics, targetURLProblems(&m, pgrestore.Validate(job)), sensitiveArgs...)
 }
 
 // ModifyPlan checks at plan time that a Heroku backup fits the task's
@@ -365,7 +393,13 @@ func (r *pgRestoreJobResource) Create(ctx context.Context, req resource.CreateRe
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	// A write-only value is only in the configuration, never in the plan.
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("target_url_wo"), &plan.TargetURLWO)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	job, _ := expandJob(ctx, &plan, &resp.Diagnostics)
+	plan.TargetURLWO = types.StringNull() // never stored
 	plan.ID = types.StringValue(newRunID())
 	var exec pgrestore.Executor
 	if plan.Executor.ValueString() == executorECS {
@@ -454,6 +488,9 @@ func expandJob(ctx context.Context, m *pgRestoreJobModel, diags *diag.Diagnostic
 		}
 	}
 	j.TargetURL = str(m.TargetURL)
+	if !m.TargetURLWO.IsNull() {
+		j.TargetURL = str(m.TargetURLWO)
+	}
 	j.Options = pgrestore.Options{
 		Jobs: int(m.Jobs.ValueInt64()), NoOwner: m.NoOwner.ValueBool(), NoACL: m.NoACL.ValueBool(), Clean: m.Clean.ValueBool(),
 		Schemas: list(m.Schemas), ExcludeSchemas: list(m.ExcludeSchemas), ExcludeTables: list(m.ExcludeTables),
@@ -504,7 +541,21 @@ const defaultRestoreTimeout = 2 * time.Hour
 
 // sensitiveArgs are the job's sensitive arguments; addProblems reports a
 // finding about one on its block (or the resource), never on the argument.
-var sensitiveArgs = []string{"target_url", "source.database_url", "source.dump_url"}
+var sensitiveArgs = []string{"target_url", "target_url_wo", "source.database_url", "source.dump_url"}
+
+// targetURLProblems points the findings about the target URL at
+// target_url_wo when that is where the URL came from.
+func targetURLProblems(m *pgRestoreJobModel, problems []problem.Problem) []problem.Problem {
+	if m.TargetURLWO.IsNull() {
+		return problems
+	}
+	for i := range problems {
+		if problems[i].Attribute == "target_url" {
+			problems[i].Attribute = "target_url_wo"
+		}
+	}
+	return problems
+}
 
 func newRunID() string {
 	b := make([]byte, 8)

@@ -225,3 +225,59 @@ func TestAccPGRestoreJob_timeoutAndArgv(t *testing.T) {
 	}
 	assertNotSucceeded(t, w)
 }
+
+// target_url_wo takes the URL from an ephemeral source (here a config var
+// read through heroku2aws_config_vars) and restores with it, and neither
+// the plan nor the state ever holds it; the same configuration plans no
+// change, and only a new target_url_wo_version runs the job again.
+func TestAccPGRestoreJob_writeOnlyTarget(t *testing.T) {
+	requireAcc(t)
+	t.Parallel()
+	src := pgSource(t)
+	dump := filepath.Join(t.TempDir(), "app.dump")
+	dumpDB(t, src, "app", dump)
+	tgt := restoreTarget(t)
+	srv, herokuURL := startSandbox(t, sampleFixture(t), herokuapi.Options{})
+	url := tgt.URLFor("migrator", canaryPGPassword, "target")
+	if err := srv.SetConfigVar("acme-api", "RESTORE_TARGET_URL", url); err != nil {
+		t.Fatal(err)
+	}
+	config := func(version int) string {
+		return fmt.Sprintf(`
+ephemeral "heroku2aws_config_vars" "app" {
+  app = "acme-api"
+}
+
+resource "heroku2aws_pg_restore_job" "db" {
+  source {
+    dump_file = %q
+  }
+  target_url_wo         = ephemeral.heroku2aws_config_vars.app.values["RESTORE_TARGET_URL"]
+  target_url_wo_version = %d
+  clean                 = true
+}
+`, dump, version)
+	}
+	w := newCLIWorkspace(t, config(1),
+		map[string]string{"HEROKU_API_URL": herokuURL, "HEROKU_API_KEY": testAPIKey, "TMPDIR": t.TempDir()})
+	w.scanLeaks(leakscan.Must(leakscan.Canary{Label: "the target password", Value: canaryPGPassword}), false)
+	if out, err := w.run("apply", "-auto-approve"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if err := expectRestored(tgt.URL("target"))(nil); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := w.run("plan", "-no-color"); err != nil || !strings.Contains(out, "No changes") {
+		t.Fatalf("the same configuration plans a change (%v):\n%s", err, out)
+	}
+	writeFile(t, filepath.Join(w.dir, "main.tf"), `terraform {
+  required_providers {
+    heroku2aws = { source = "heroku2aws/heroku2aws" }
+  }
+}
+`+config(2))
+	out, err := w.run("plan", "-no-color")
+	if err != nil || !strings.Contains(out, "must be replaced") {
+		t.Fatalf("a new target_url_wo_version does not replace the run (%v):\n%s", err, out)
+	}
+}

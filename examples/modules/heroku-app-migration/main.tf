@@ -8,6 +8,10 @@
 # DNS (it depends on the copies, so a verification mismatch stops the apply
 # before traffic moves). In "rollback" the freeze is lifted first, then DNS
 # goes back to Heroku 100, in the same apply.
+#
+# Every shift that raises the AWS weight is gated (dns_gate): the provider
+# probes the AWS side of the domain first and refuses the shift, weights
+# unchanged, when it fails. Lowering the AWS weight is never gated.
 
 locals {
   frozen  = contains(["cutover", "done"], var.phase)
@@ -26,6 +30,12 @@ locals {
   # app's <ATTACHMENT>_URL config var (Heroku's default owner credential),
   # read at apply time and never stored.
   freeze_attachment = var.freeze_database && length(var.databases) > 0 ? var.databases[0] : null
+
+  # The Heroku side's owned health check asks for the app by its
+  # herokuapp.com name: Heroku's router picks the app by the Host header,
+  # which for a health check is its domain name. null (no web_url): the
+  # side's target, the resource's default.
+  heroku_health_fqdn = try(regex("^https?://([^/:]+)", data.heroku2aws_app.this.web_url)[0], null)
 }
 
 data "heroku2aws_app" "this" {
@@ -93,9 +103,11 @@ resource "heroku2aws_pg_restore_job" "database" {
       capture = true
     }
   }
-  target_url = var.database_target_urls[each.key]
-  clean      = true
-  verify     = var.verify
+  # Write-only: the URL comes from an ephemeral variable and is never stored.
+  target_url_wo         = var.database_target_urls[each.key]
+  target_url_wo_version = var.database_target_urls_version
+  clean                 = true
+  verify                = var.verify
   triggers = {
     run = var.database_run
     # A new freeze generation (of this app, or of another app writing to
@@ -117,11 +129,51 @@ resource "heroku2aws_weighted_dns_record" "domain" {
   heroku {
     target = one([for d in data.heroku2aws_domains.this.domains : d.cname if d.hostname == each.key])
     weight = 100 - local.aws_weight
+
+    dynamic "health_check" {
+      for_each = var.dns_health_checks ? [local.heroku_health_fqdn] : []
+      content {
+        path = var.health_path
+        fqdn = health_check.value
+      }
+    }
   }
 
   aws {
     target = var.aws_target
     weight = local.aws_weight
+
+    dynamic "health_check" {
+      for_each = var.dns_health_checks ? [var.health_path] : []
+      content {
+        path = health_check.value
+      }
+    }
+  }
+
+  # The pre-shift probe of the AWS side, with the domain as Host and TLS
+  # server name.
+  dynamic "gate" {
+    for_each = var.dns_gate ? [var.health_path] : []
+    content {
+      scheme               = var.gate_scheme
+      path                 = gate.value
+      address              = var.gate_address
+      requests             = var.gate_requests
+      duration             = var.gate_duration
+      min_success_ratio    = var.gate_min_success_ratio
+      max_p95_latency      = var.gate_max_p95_latency
+      insecure_skip_verify = var.gate_insecure_skip_verify
+    }
+  }
+
+  # The post-shift watch: the gate's thresholds for dns_watch_duration,
+  # then the previous weights back in one batch if they fail.
+  dynamic "watch" {
+    for_each = var.dns_gate && var.dns_watch_duration != null ? [var.dns_watch_duration] : []
+    content {
+      duration = watch.value
+    }
   }
 
   # Traffic moves only after every copy verified (cutover) and after the

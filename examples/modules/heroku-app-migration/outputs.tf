@@ -32,6 +32,11 @@ output "traffic" {
   }
 }
 
+output "dns_gate" {
+  description = "Per domain, the figures of the last gate that let a shift through: requests, successes, success ratio, p95 latency in ms and when it ran (null before any gated shift)."
+  value       = { for host, r in heroku2aws_weighted_dns_record.domain : host => r.gate_result }
+}
+
 output "phase" {
   description = "The phase this apply put the app in."
   value       = var.phase

@@ -464,3 +464,45 @@ func TestUpdateFaults(t *testing.T) {
 		t.Errorf("PATCHes in the log = %q", patches)
 	}
 }
+
+// TestSetConfigVar: a config var set behind the API's back is what the real
+// client reads from then on, over the fixture's (a new one too), for that
+// app only, with no request or token spent; bad input is refused without
+// the value in the error.
+func TestSetConfigVar(t *testing.T) {
+	t.Parallel()
+	s, h, _ := startFreeze(t)
+	ctx := context.Background()
+	before := s.RateLimitRemaining()
+	const value = "postgres://owner:s3cret-canary@127.0.0.1:5432/app"
+	if err := s.SetConfigVar("acme-private", "DATABASE_URL", value); err != nil {
+		t.Fatal(err)
+	}
+	if s.RateLimitRemaining() != before || len(s.Requests()) != 0 {
+		t.Error("SetConfigVar made a request or spent a token")
+	}
+	vars, err := h.ConfigVarInfoForApp(ctx, "acme-private")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := vars["DATABASE_URL"]; v == nil || *v != value {
+		t.Errorf("DATABASE_URL after SetConfigVar = %v", v)
+	}
+	others, err := h.ConfigVarInfoForApp(ctx, "acme-perf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := others["DATABASE_URL"]; v != nil && *v == value {
+		t.Error("SetConfigVar changed another app")
+	}
+	for name, err := range map[string]error{
+		"unknown app": s.SetConfigVar("nope", "DATABASE_URL", value),
+		"bad name":    s.SetConfigVar("acme-private", "DATABASE-URL", value),
+	} {
+		if err == nil {
+			t.Errorf("%s: no error", name)
+		} else if strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: the error quotes the value: %v", name, err)
+		}
+	}
+}

@@ -81,7 +81,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		case "formation":
 			serveList(s, w, r, app.formation, s.live.overlayFormation)
 		case "config-vars":
-			writeJSON(w, http.StatusOK, app.configVars)
+			writeJSON(w, http.StatusOK, s.live.overlayConfigVars(app.app.ID, app.configVars))
 		case "addons":
 			serveList(s, w, r, app.addons, nil)
 		case "addon-attachments":

@@ -8,7 +8,8 @@ import (
 
 // liveState is the part of the Platform API data that changes after New:
 // each app's maintenance flag and each process type's quantity and size,
-// with the updated_at they bring along. The dataset stays immutable; GET
+// with the updated_at they bring along, and config vars set by
+// SetConfigVar. The dataset stays immutable; GET
 // answers overlay this state on it (sort keys never change, so paging
 // stays valid). Its own mutex guards it and the update faults.
 type liveState struct {
@@ -29,6 +30,7 @@ type liveApp struct {
 	updatedAt   string
 	procs       map[string]*liveProc // by process type
 	order       []string             // process types in fixture order
+	configVars  map[string]string    // SetConfigVar's values, over the fixture's
 }
 
 type liveProc struct {
@@ -85,6 +87,47 @@ func (ls *liveState) overlayFormation(f *formationJSON) {
 			f.Quantity, f.Size, f.UpdatedAt = p.quantity, p.size, p.updatedAt
 		}
 	}
+}
+
+// overlayConfigVars is an app's config vars as served: the dataset's,
+// with SetConfigVar's values over them (a copy when there are any).
+func (ls *liveState) overlayConfigVars(appID string, vars map[string]*string) map[string]*string {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	la := ls.apps[appID]
+	if la == nil || len(la.configVars) == 0 {
+		return vars
+	}
+	out := make(map[string]*string, len(vars)+len(la.configVars))
+	for k, v := range vars {
+		out[k] = v
+	}
+	for k, v := range la.configVars {
+		out[k] = &v
+	}
+	return out
+}
+
+// SetConfigVar sets one config var of an app behind the API's back, as
+// an add-on provisioning a new database URL would: no request, no
+// rate-limit token, no fault. GET /apps/{app}/config-vars serves it from
+// then on, over the fixture's value. Errors never quote the value.
+func (s *Server) SetConfigVar(app, name, value string) error {
+	rec := s.data.lookupApp(app)
+	if rec == nil {
+		return fmt.Errorf("herokuapi: no app %q", app)
+	}
+	if !configVarNameRE.MatchString(name) {
+		return fmt.Errorf("herokuapi: config var name %q: use letters, digits and underscores", name)
+	}
+	s.live.mu.Lock()
+	defer s.live.mu.Unlock()
+	la := s.live.apps[rec.app.ID]
+	if la.configVars == nil {
+		la.configVars = map[string]string{}
+	}
+	la.configVars[name] = value
+	return nil
 }
 
 // AppState reports an app's live maintenance flag and formation (by process

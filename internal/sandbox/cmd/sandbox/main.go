@@ -40,8 +40,11 @@
 // throwaway PostgreSQL clusters (package pgtest; they need the
 // PostgreSQL 15 server binaries): a source with a small sample database
 // (two schemas, a sequence, a view, a few hundred rows, citext in
-// heroku_ext) behind the fixture's first heroku-postgresql add-on, and an
-// empty target database owned by a non-superuser, as on RDS. It exports
+// heroku_ext) behind the fixture's first heroku-postgresql add-on, with
+// the <ATTACHMENT>_URL config var of every app attached to it (such as
+// DATABASE_URL) set to the source's URL, so that a freeze can make it
+// read-only; and an empty target database owned by a non-superuser, as on
+// RDS. It exports
 // their URLs as HEROKU2AWS_DEMO_SOURCE_URL and HEROKU2AWS_DEMO_TARGET_URL.
 // These hold passwords of throwaway sandbox databases; prefer
 // --print-env-file, which is written with mode 0600. The clusters and

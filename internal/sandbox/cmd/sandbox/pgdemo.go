@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -43,6 +44,33 @@ func demoPostgresAddon(f *herokuapi.Fixture) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("--pg-demo: the fixture has no %s add-on to back with the demo database", herokuapi.PostgresService)
+}
+
+// demoConfigVar is one config var that a database attachment sets.
+type demoConfigVar struct{ app, name string }
+
+// demoAttachmentVars lists the <ATTACHMENT>_URL config var of every
+// attachment of add-on addon in the fixture: on Heroku each holds the
+// database's URL
+// (https://devcenter.heroku.com/articles/heroku-postgresql#designating-a-primary-database).
+// An attachment without an app is on the add-on's own app; an add-on
+// without attachments is attached as DATABASE.
+func demoAttachmentVars(f *herokuapi.Fixture, addon string) []demoConfigVar {
+	var out []demoConfigVar
+	for _, app := range f.Apps {
+		for _, ad := range app.Addons {
+			if ad.Name != addon {
+				continue
+			}
+			if len(ad.Attachments) == 0 {
+				out = append(out, demoConfigVar{app.Name, "DATABASE_URL"})
+			}
+			for _, at := range ad.Attachments {
+				out = append(out, demoConfigVar{cmp.Or(at.App, app.Name), at.Name + "_URL"})
+			}
+		}
+	}
+	return out
 }
 
 func demoPassword() string {

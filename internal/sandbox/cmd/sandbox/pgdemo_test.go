@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -145,6 +146,17 @@ func TestRunPGDemo(t *testing.T) {
 
 	// The Data API captures the demo database.
 	base, key := env["HEROKU_DATA_API_URL"], env["HEROKU_API_KEY"]
+	// Every app attached to the demo add-on reads the source's URL in its
+	// DATABASE_URL config var, as a freeze does.
+	for _, app := range []string{"acme-api", "acme-worker"} {
+		var vars map[string]*string
+		if code := call(t, http.MethodGet, env["HEROKU_API_URL"]+"/apps/"+app+"/config-vars", key, &vars); code != 200 {
+			t.Fatalf("%s config-vars: %d", app, code)
+		}
+		if v := vars["DATABASE_URL"]; v == nil || *v != source {
+			t.Errorf("%s: DATABASE_URL is not the demo source's URL", app)
+		}
+	}
 	f, err := herokuapi.SampleFixture()
 	if err != nil {
 		t.Fatal(err)
@@ -309,6 +321,26 @@ func TestRunPGErrors(t *testing.T) {
 		if out.String() != "" {
 			t.Errorf("printed %q", out.String())
 		}
+	}
+}
+
+func TestDemoAttachmentVars(t *testing.T) {
+	t.Parallel()
+	f := &herokuapi.Fixture{Apps: []herokuapi.App{
+		{Name: "a-app", Addons: []herokuapi.Addon{
+			{Name: "pg-1", Plan: "heroku-postgresql:essential-0", Attachments: []herokuapi.Attachment{
+				{Name: "DATABASE"}, {Name: "HEROKU_POSTGRESQL_ONYX", App: "b-app"},
+			}},
+			{Name: "pg-2", Plan: "heroku-postgresql:essential-0"},
+		}},
+		{Name: "b-app"},
+	}}
+	want := []demoConfigVar{{"a-app", "DATABASE_URL"}, {"b-app", "HEROKU_POSTGRESQL_ONYX_URL"}}
+	if got := demoAttachmentVars(f, "pg-1"); !slices.Equal(got, want) {
+		t.Errorf("pg-1: %v, want %v", got, want)
+	}
+	if got := demoAttachmentVars(f, "pg-2"); !slices.Equal(got, []demoConfigVar{{"a-app", "DATABASE_URL"}}) {
+		t.Errorf("pg-2 (no attachments): %v", got)
 	}
 }
 

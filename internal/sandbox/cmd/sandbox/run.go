@@ -160,6 +160,14 @@ func (sb *sandbox) startPGDemo(ctx context.Context) error {
 	if err := sb.heroku.SetAddonDatabase(demo.addon, demo.sourceURL); err != nil {
 		return fmt.Errorf("--pg-demo: %w", err)
 	}
+	// The apps' DATABASE_URL-style config vars point at the source too (the
+	// fixture's are placeholders), so that a freeze, which reads them, can
+	// make the demo database read-only.
+	for _, v := range demoAttachmentVars(sb.fixture, demo.addon) {
+		if err := sb.heroku.SetConfigVar(v.app, v.name, demo.sourceURL); err != nil {
+			return fmt.Errorf("--pg-demo: %w", err)
+		}
+	}
 	sb.demoEnv = []envVar{
 		{"HEROKU2AWS_DEMO_SOURCE_URL", demo.sourceURL},
 		{"HEROKU2AWS_DEMO_TARGET_URL", demo.targetURL},

@@ -13,13 +13,26 @@ module "acme-api" {
   phase               = var.phase
   freeze_drain_wait   = var.freeze_drain_wait
 
-  databases            = var.copy_databases ? ["DATABASE"] : []
-  database_target_urls = lookup(var.database_target_urls, "acme-api", {})
-  database_run         = var.database_run
-  freeze_database      = var.freeze_databases
-  copy_after_freezes   = [module.acme-worker.freeze_generation]
+  databases                    = var.copy_databases ? ["DATABASE"] : []
+  database_target_urls         = lookup(var.database_target_urls, "acme-api", {})
+  database_target_urls_version = var.database_target_urls_version
+  database_run                 = var.database_run
+  freeze_database              = var.freeze_databases
+  copy_after_freezes           = [module.acme-worker.freeze_generation]
 
   aws_target = lookup(var.aws_targets, "acme-api", "")
-  aws_weight = var.aws_weight
+  aws_weight = lookup(var.aws_weights, "acme-api", var.aws_weight)
   dns_zones  = lookup(var.aws_targets, "acme-api", "") == "" ? {} : { for host in ["api.acme.com", "www.acme.com"] : host => var.dns_zone_ids[host] if contains(keys(var.dns_zone_ids), host) }
+
+  dns_gate                  = var.dns_gate
+  health_path               = lookup(var.health_paths, "acme-api", "/")
+  gate_scheme               = var.gate_scheme
+  gate_requests             = var.gate_requests
+  gate_duration             = var.gate_duration
+  gate_min_success_ratio    = var.gate_min_success_ratio
+  gate_max_p95_latency      = var.gate_max_p95_latency
+  gate_address              = lookup(var.gate_addresses, "acme-api", null)
+  gate_insecure_skip_verify = var.gate_insecure_skip_verify
+  dns_watch_duration        = var.dns_watch_duration
+  dns_health_checks         = var.dns_health_checks
 }

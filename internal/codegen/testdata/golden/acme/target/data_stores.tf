@@ -12,22 +12,24 @@ resource "aws_elasticache_subnet_group" "main" {
   subnet_ids = aws_subnet.private[*].id
 }
 
-# Connection URLs by Heroku add-on name. They hold passwords: keep state private.
+# Connection URLs by Heroku add-on name. They hold no password, so neither this plan nor its state does: RDS
+# keeps each database's master password in Secrets Manager (manage_master_user_password), the tasks get it from
+# there as <NAME>_PASSWORD and PGPASSWORD (see app_<app>.tf), and the caches have none.
 locals {
   data_store_urls = {
-    "postgresql-curved-12345" = "postgres://heroku2aws:${random_password.postgresql-curved-12345.result}@${aws_db_instance.postgresql-curved-12345.address}:${aws_db_instance.postgresql-curved-12345.port}/app"
-    "redis-rugged-67890"      = "rediss://:${random_password.redis-rugged-67890.result}@${aws_elasticache_replication_group.redis-rugged-67890.primary_endpoint_address}:6379"
+    "postgresql-curved-12345" = "postgres://heroku2aws@${aws_db_instance.postgresql-curved-12345.address}:${aws_db_instance.postgresql-curved-12345.port}/app"
+    "redis-rugged-67890"      = "rediss://${aws_elasticache_replication_group.redis-rugged-67890.primary_endpoint_address}:6379"
   }
 }
 
 # Heroku add-on postgresql-curved-12345 (heroku-postgresql:standard-0), owned by acme-api; attached to acme-api,
 # acme-worker.
-resource "random_password" "postgresql-curved-12345" {
-  length  = 32
-  special = false
-}
-
 # postgresql-curved-12345: heroku-postgresql:standard-0 on Heroku; db.t4g.medium.
+# The master password is generated and kept by RDS in Secrets Manager (manage_master_user_password), never in
+# this configuration, its plan or its state
+# (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html). The secret's ARN is
+# master_user_secret[0].secret_arn. RDS rotates it every 7 days by default, and a task reads it when it starts:
+# restart the services after a rotation, or change the rotation schedule.
 resource "aws_db_instance" "postgresql-curved-12345" {
   identifier     = "postgresql-curved-12345"
   engine         = "postgres"
@@ -40,9 +42,9 @@ resource "aws_db_instance" "postgresql-curved-12345" {
   storage_type          = "gp3"
   storage_encrypted     = true
 
-  db_name  = "app"
-  username = "heroku2aws"
-  password = random_password.postgresql-curved-12345.result
+  db_name                     = "app"
+  username                    = "heroku2aws"
+  manage_master_user_password = true
 
   db_subnet_group_name   = aws_db_subnet_group.main.name
   vpc_security_group_ids = [aws_security_group.databases.id]
@@ -53,14 +55,14 @@ resource "aws_db_instance" "postgresql-curved-12345" {
   final_snapshot_identifier = "postgresql-curved-12345-final"
 }
 
-# DATABASE_URL of acme-api; the app's task definitions read it as a secret.
+# DATABASE_URL of acme-api, without a password; the app's task definitions read it as a secret.
 resource "aws_ssm_parameter" "acme-api_database_url" {
   name  = "/acme-api/${var.environment}/DATABASE_URL"
   type  = "SecureString"
   value = local.data_store_urls["postgresql-curved-12345"]
 }
 
-# DATABASE_URL of acme-worker; the app's task definitions read it as a secret.
+# DATABASE_URL of acme-worker, without a password; the app's task definitions read it as a secret.
 resource "aws_ssm_parameter" "acme-worker_database_url" {
   name  = "/acme-worker/${var.environment}/DATABASE_URL"
   type  = "SecureString"
@@ -68,12 +70,14 @@ resource "aws_ssm_parameter" "acme-worker_database_url" {
 }
 
 # Heroku add-on redis-rugged-67890 (heroku-redis:premium-0), owned by acme-api; attached to acme-api.
-resource "random_password" "redis-rugged-67890" {
-  length  = 32
-  special = false
-}
-
 # redis-rugged-67890: heroku-redis:premium-0 on Heroku; 2 x cache.t4g.micro, Multi-AZ with automatic failover.
+# No AUTH token: the AWS provider has no write-only auth_token, nor a write-only password for an RBAC user
+# (aws_elasticache_user.passwords), so any token would be stored in the state. The cache takes TLS connections
+# (rediss://) only, and only from the tasks' security group, in private subnets. To require authentication
+# without a secret, switch to IAM authentication: an aws_elasticache_user with authentication_mode { type =
+# "iam" } in a user group, Redis 7 or later, and an app that signs a token as its password
+# (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html). Setting auth_token instead stores the
+# token in the state.
 resource "aws_elasticache_replication_group" "redis-rugged-67890" {
   replication_group_id       = "redis-rugged-67890"
   description                = "Heroku Redis redis-rugged-67890 (heroku-redis:premium-0)"
@@ -86,13 +90,12 @@ resource "aws_elasticache_replication_group" "redis-rugged-67890" {
 
   transit_encryption_enabled = true
   at_rest_encryption_enabled = true
-  auth_token                 = random_password.redis-rugged-67890.result
 
   subnet_group_name  = aws_elasticache_subnet_group.main.name
   security_group_ids = [aws_security_group.databases.id]
 }
 
-# REDIS_URL of acme-api; the app's task definitions read it as a secret.
+# REDIS_URL of acme-api, without a password; the app's task definitions read it as a secret.
 resource "aws_ssm_parameter" "acme-api_redis_url" {
   name  = "/acme-api/${var.environment}/REDIS_URL"
   type  = "SecureString"

@@ -18,6 +18,11 @@ output "traffic" {
   value       = {}
 }
 
+output "dns_gates" {
+  description = "Per app and custom domain, the last health gate that let a shift to AWS through: requests, successes, success ratio, p95 latency (ms) and when it ran."
+  value       = {}
+}
+
 output "freeze" {
   description = "The cutover window on Heroku, per app: whether the freeze is on and still in effect, and what it changed (a rollback restores it)."
   value = {

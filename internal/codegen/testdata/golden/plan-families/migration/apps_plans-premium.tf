@@ -12,8 +12,9 @@ module "plans-premium" {
   phase               = var.phase
   freeze_drain_wait   = var.freeze_drain_wait
 
-  databases            = var.copy_databases ? ["DATABASE", "HEROKU_POSTGRESQL_ONYX"] : []
-  database_target_urls = lookup(var.database_target_urls, "plans-premium", {})
-  database_run         = var.database_run
-  freeze_database      = var.freeze_databases
+  databases                    = var.copy_databases ? ["DATABASE", "HEROKU_POSTGRESQL_ONYX"] : []
+  database_target_urls         = lookup(var.database_target_urls, "plans-premium", {})
+  database_target_urls_version = var.database_target_urls_version
+  database_run                 = var.database_run
+  freeze_database              = var.freeze_databases
 }

@@ -12,8 +12,9 @@ module "plans-shield" {
   phase               = var.phase
   freeze_drain_wait   = var.freeze_drain_wait
 
-  databases            = var.copy_databases ? ["DATABASE"] : []
-  database_target_urls = lookup(var.database_target_urls, "plans-shield", {})
-  database_run         = var.database_run
-  freeze_database      = var.freeze_databases
+  databases                    = var.copy_databases ? ["DATABASE"] : []
+  database_target_urls         = lookup(var.database_target_urls, "plans-shield", {})
+  database_target_urls_version = var.database_target_urls_version
+  database_run                 = var.database_run
+  freeze_database              = var.freeze_databases
 }

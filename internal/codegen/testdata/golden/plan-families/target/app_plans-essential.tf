@@ -35,9 +35,16 @@ resource "aws_iam_role" "plans-essential_task" {
 
 # Config vars of every container of the app: the migration's SSM parameters, and the data store URLs of
 # data_stores.tf.
+# The database URLs hold no password. Each one's password is <NAME>_PASSWORD (DATABASE_URL's is
+# DATABASE_PASSWORD), read by ECS from the RDS-managed secret when the task starts, and PGPASSWORD is
+# DATABASE_URL's (or the first database's): libpq and the drivers built on it use PGPASSWORD when the URL has
+# none (https://www.postgresql.org/docs/15/libpq-envars.html). An app whose driver does not builds its URL from
+# both at start.
 locals {
   plans-essential_secrets = [
+    { name = "DATABASE_PASSWORD", valueFrom = "${aws_db_instance.postgresql-plans-ess.master_user_secret[0].secret_arn}:password::" },
     { name = "DATABASE_URL", valueFrom = aws_ssm_parameter.plans-essential_database_url.arn },
+    { name = "PGPASSWORD", valueFrom = "${aws_db_instance.postgresql-plans-ess.master_user_secret[0].secret_arn}:password::" },
     { name = "REDIS_URL", valueFrom = aws_ssm_parameter.plans-essential_redis_url.arn },
   ]
 }

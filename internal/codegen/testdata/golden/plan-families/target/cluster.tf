@@ -75,3 +75,26 @@ resource "aws_iam_role_policy" "task_execution_ssm" {
     ]
   })
 }
+
+# The execution role reads the RDS-managed master secrets, for the tasks' database passwords. They are
+# encrypted with the AWS managed key aws/secretsmanager, which needs no kms:Decrypt grant here.
+resource "aws_iam_role_policy" "task_execution_db_secrets" {
+  name = "read-database-secrets"
+  role = aws_iam_role.task_execution.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "ReadDatabaseSecrets"
+        Effect = "Allow"
+        Action = ["secretsmanager:GetSecretValue"]
+        Resource = [
+          aws_db_instance.postgresql-plans-ess.master_user_secret[0].secret_arn,
+          aws_db_instance.postgresql-plans-onyx.master_user_secret[0].secret_arn,
+          aws_db_instance.postgresql-plans-prem.master_user_secret[0].secret_arn,
+          aws_db_instance.postgresql-plans-shield.master_user_secret[0].secret_arn,
+        ]
+      },
+    ]
+  })
+}

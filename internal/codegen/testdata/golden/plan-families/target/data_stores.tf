@@ -12,27 +12,29 @@ resource "aws_elasticache_subnet_group" "main" {
   subnet_ids = aws_subnet.private[*].id
 }
 
-# Connection URLs by Heroku add-on name. They hold passwords: keep state private.
+# Connection URLs by Heroku add-on name. They hold no password, so neither this plan nor its state does: RDS
+# keeps each database's master password in Secrets Manager (manage_master_user_password), the tasks get it from
+# there as <NAME>_PASSWORD and PGPASSWORD (see app_<app>.tf), and the caches have none.
 locals {
   data_store_urls = {
-    "postgresql-plans-ess"    = "postgres://heroku2aws:${random_password.postgresql-plans-ess.result}@${aws_db_instance.postgresql-plans-ess.address}:${aws_db_instance.postgresql-plans-ess.port}/app"
-    "postgresql-plans-onyx"   = "postgres://heroku2aws:${random_password.postgresql-plans-onyx.result}@${aws_db_instance.postgresql-plans-onyx.address}:${aws_db_instance.postgresql-plans-onyx.port}/app"
-    "postgresql-plans-prem"   = "postgres://heroku2aws:${random_password.postgresql-plans-prem.result}@${aws_db_instance.postgresql-plans-prem.address}:${aws_db_instance.postgresql-plans-prem.port}/app"
-    "postgresql-plans-shield" = "postgres://heroku2aws:${random_password.postgresql-plans-shield.result}@${aws_db_instance.postgresql-plans-shield.address}:${aws_db_instance.postgresql-plans-shield.port}/app"
-    "redis-plans-mini"        = "rediss://:${random_password.redis-plans-mini.result}@${aws_elasticache_replication_group.redis-plans-mini.primary_endpoint_address}:6379"
-    "redis-plans-prem"        = "rediss://:${random_password.redis-plans-prem.result}@${aws_elasticache_replication_group.redis-plans-prem.primary_endpoint_address}:6379"
-    "redis-plans-private"     = "rediss://:${random_password.redis-plans-private.result}@${aws_elasticache_replication_group.redis-plans-private.primary_endpoint_address}:6379"
+    "postgresql-plans-ess"    = "postgres://heroku2aws@${aws_db_instance.postgresql-plans-ess.address}:${aws_db_instance.postgresql-plans-ess.port}/app"
+    "postgresql-plans-onyx"   = "postgres://heroku2aws@${aws_db_instance.postgresql-plans-onyx.address}:${aws_db_instance.postgresql-plans-onyx.port}/app"
+    "postgresql-plans-prem"   = "postgres://heroku2aws@${aws_db_instance.postgresql-plans-prem.address}:${aws_db_instance.postgresql-plans-prem.port}/app"
+    "postgresql-plans-shield" = "postgres://heroku2aws@${aws_db_instance.postgresql-plans-shield.address}:${aws_db_instance.postgresql-plans-shield.port}/app"
+    "redis-plans-mini"        = "rediss://${aws_elasticache_replication_group.redis-plans-mini.primary_endpoint_address}:6379"
+    "redis-plans-prem"        = "rediss://${aws_elasticache_replication_group.redis-plans-prem.primary_endpoint_address}:6379"
+    "redis-plans-private"     = "rediss://${aws_elasticache_replication_group.redis-plans-private.primary_endpoint_address}:6379"
   }
 }
 
 # Heroku add-on postgresql-plans-ess (heroku-postgresql:essential-1), owned by plans-essential; attached to
 # plans-essential.
-resource "random_password" "postgresql-plans-ess" {
-  length  = 32
-  special = false
-}
-
 # postgresql-plans-ess: heroku-postgresql:essential-1 on Heroku; db.t4g.small.
+# The master password is generated and kept by RDS in Secrets Manager (manage_master_user_password), never in
+# this configuration, its plan or its state
+# (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html). The secret's ARN is
+# master_user_secret[0].secret_arn. RDS rotates it every 7 days by default, and a task reads it when it starts:
+# restart the services after a rotation, or change the rotation schedule.
 resource "aws_db_instance" "postgresql-plans-ess" {
   identifier     = "postgresql-plans-ess"
   engine         = "postgres"
@@ -45,9 +47,9 @@ resource "aws_db_instance" "postgresql-plans-ess" {
   storage_type          = "gp3"
   storage_encrypted     = true
 
-  db_name  = "app"
-  username = "heroku2aws"
-  password = random_password.postgresql-plans-ess.result
+  db_name                     = "app"
+  username                    = "heroku2aws"
+  manage_master_user_password = true
 
   db_subnet_group_name   = aws_db_subnet_group.main.name
   vpc_security_group_ids = [aws_security_group.databases.id]
@@ -58,7 +60,7 @@ resource "aws_db_instance" "postgresql-plans-ess" {
   final_snapshot_identifier = "postgresql-plans-ess-final"
 }
 
-# DATABASE_URL of plans-essential; the app's task definitions read it as a secret.
+# DATABASE_URL of plans-essential, without a password; the app's task definitions read it as a secret.
 resource "aws_ssm_parameter" "plans-essential_database_url" {
   name  = "/plans-essential/${var.environment}/DATABASE_URL"
   type  = "SecureString"
@@ -67,12 +69,12 @@ resource "aws_ssm_parameter" "plans-essential_database_url" {
 
 # Heroku add-on postgresql-plans-onyx (heroku-postgresql:standard-2), owned by plans-premium; attached to
 # plans-premium.
-resource "random_password" "postgresql-plans-onyx" {
-  length  = 32
-  special = false
-}
-
 # postgresql-plans-onyx: heroku-postgresql:standard-2 on Heroku; db.m6g.large.
+# The master password is generated and kept by RDS in Secrets Manager (manage_master_user_password), never in
+# this configuration, its plan or its state
+# (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html). The secret's ARN is
+# master_user_secret[0].secret_arn. RDS rotates it every 7 days by default, and a task reads it when it starts:
+# restart the services after a rotation, or change the rotation schedule.
 resource "aws_db_instance" "postgresql-plans-onyx" {
   identifier     = "postgresql-plans-onyx"
   engine         = "postgres"
@@ -85,9 +87,9 @@ resource "aws_db_instance" "postgresql-plans-onyx" {
   storage_type          = "gp3"
   storage_encrypted     = true
 
-  db_name  = "app"
-  username = "heroku2aws"
-  password = random_password.postgresql-plans-onyx.result
+  db_name                     = "app"
+  username                    = "heroku2aws"
+  manage_master_user_password = true
 
   db_subnet_group_name   = aws_db_subnet_group.main.name
   vpc_security_group_ids = [aws_security_group.databases.id]
@@ -98,7 +100,8 @@ resource "aws_db_instance" "postgresql-plans-onyx" {
   final_snapshot_identifier = "postgresql-plans-onyx-final"
 }
 
-# HEROKU_POSTGRESQL_ONYX_URL of plans-premium; the app's task definitions read it as a secret.
+# HEROKU_POSTGRESQL_ONYX_URL of plans-premium, without a password; the app's task definitions read it as a
+# secret.
 resource "aws_ssm_parameter" "plans-premium_heroku_postgresql_onyx_url" {
   name  = "/plans-premium/${var.environment}/HEROKU_POSTGRESQL_ONYX_URL"
   type  = "SecureString"
@@ -107,12 +110,12 @@ resource "aws_ssm_parameter" "plans-premium_heroku_postgresql_onyx_url" {
 
 # Heroku add-on postgresql-plans-prem (heroku-postgresql:premium-4), owned by plans-premium; attached to
 # plans-premium.
-resource "random_password" "postgresql-plans-prem" {
-  length  = 32
-  special = false
-}
-
 # postgresql-plans-prem: heroku-postgresql:premium-4 on Heroku; db.r6g.xlarge, Multi-AZ.
+# The master password is generated and kept by RDS in Secrets Manager (manage_master_user_password), never in
+# this configuration, its plan or its state
+# (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html). The secret's ARN is
+# master_user_secret[0].secret_arn. RDS rotates it every 7 days by default, and a task reads it when it starts:
+# restart the services after a rotation, or change the rotation schedule.
 resource "aws_db_instance" "postgresql-plans-prem" {
   identifier     = "postgresql-plans-prem"
   engine         = "postgres"
@@ -125,9 +128,9 @@ resource "aws_db_instance" "postgresql-plans-prem" {
   storage_type          = "gp3"
   storage_encrypted     = true
 
-  db_name  = "app"
-  username = "heroku2aws"
-  password = random_password.postgresql-plans-prem.result
+  db_name                     = "app"
+  username                    = "heroku2aws"
+  manage_master_user_password = true
 
   db_subnet_group_name   = aws_db_subnet_group.main.name
   vpc_security_group_ids = [aws_security_group.databases.id]
@@ -138,7 +141,7 @@ resource "aws_db_instance" "postgresql-plans-prem" {
   final_snapshot_identifier = "postgresql-plans-prem-final"
 }
 
-# DATABASE_URL of plans-premium; the app's task definitions read it as a secret.
+# DATABASE_URL of plans-premium, without a password; the app's task definitions read it as a secret.
 resource "aws_ssm_parameter" "plans-premium_database_url" {
   name  = "/plans-premium/${var.environment}/DATABASE_URL"
   type  = "SecureString"
@@ -147,12 +150,12 @@ resource "aws_ssm_parameter" "plans-premium_database_url" {
 
 # Heroku add-on postgresql-plans-shield (heroku-postgresql:shield-6), owned by plans-shield; attached to
 # plans-shield.
-resource "random_password" "postgresql-plans-shield" {
-  length  = 32
-  special = false
-}
-
 # postgresql-plans-shield: heroku-postgresql:shield-6 on Heroku; db.r6g.4xlarge, Multi-AZ.
+# The master password is generated and kept by RDS in Secrets Manager (manage_master_user_password), never in
+# this configuration, its plan or its state
+# (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html). The secret's ARN is
+# master_user_secret[0].secret_arn. RDS rotates it every 7 days by default, and a task reads it when it starts:
+# restart the services after a rotation, or change the rotation schedule.
 resource "aws_db_instance" "postgresql-plans-shield" {
   identifier     = "postgresql-plans-shield"
   engine         = "postgres"
@@ -165,9 +168,9 @@ resource "aws_db_instance" "postgresql-plans-shield" {
   storage_type          = "gp3"
   storage_encrypted     = true
 
-  db_name  = "app"
-  username = "heroku2aws"
-  password = random_password.postgresql-plans-shield.result
+  db_name                     = "app"
+  username                    = "heroku2aws"
+  manage_master_user_password = true
 
   db_subnet_group_name   = aws_db_subnet_group.main.name
   vpc_security_group_ids = [aws_security_group.databases.id]
@@ -178,7 +181,7 @@ resource "aws_db_instance" "postgresql-plans-shield" {
   final_snapshot_identifier = "postgresql-plans-shield-final"
 }
 
-# DATABASE_URL of plans-shield; the app's task definitions read it as a secret.
+# DATABASE_URL of plans-shield, without a password; the app's task definitions read it as a secret.
 resource "aws_ssm_parameter" "plans-shield_database_url" {
   name  = "/plans-shield/${var.environment}/DATABASE_URL"
   type  = "SecureString"
@@ -186,12 +189,14 @@ resource "aws_ssm_parameter" "plans-shield_database_url" {
 }
 
 # Heroku add-on redis-plans-mini (heroku-redis:mini), owned by plans-essential; attached to plans-essential.
-resource "random_password" "redis-plans-mini" {
-  length  = 32
-  special = false
-}
-
 # redis-plans-mini: heroku-redis:mini on Heroku; 1 x cache.t4g.micro.
+# No AUTH token: the AWS provider has no write-only auth_token, nor a write-only password for an RBAC user
+# (aws_elasticache_user.passwords), so any token would be stored in the state. The cache takes TLS connections
+# (rediss://) only, and only from the tasks' security group, in private subnets. To require authentication
+# without a secret, switch to IAM authentication: an aws_elasticache_user with authentication_mode { type =
+# "iam" } in a user group, Redis 7 or later, and an app that signs a token as its password
+# (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html). Setting auth_token instead stores the
+# token in the state.
 resource "aws_elasticache_replication_group" "redis-plans-mini" {
   replication_group_id       = "redis-plans-mini"
   description                = "Heroku Redis redis-plans-mini (heroku-redis:mini)"
@@ -204,13 +209,12 @@ resource "aws_elasticache_replication_group" "redis-plans-mini" {
 
   transit_encryption_enabled = true
   at_rest_encryption_enabled = true
-  auth_token                 = random_password.redis-plans-mini.result
 
   subnet_group_name  = aws_elasticache_subnet_group.main.name
   security_group_ids = [aws_security_group.databases.id]
 }
 
-# REDIS_URL of plans-essential; the app's task definitions read it as a secret.
+# REDIS_URL of plans-essential, without a password; the app's task definitions read it as a secret.
 resource "aws_ssm_parameter" "plans-essential_redis_url" {
   name  = "/plans-essential/${var.environment}/REDIS_URL"
   type  = "SecureString"
@@ -218,12 +222,14 @@ resource "aws_ssm_parameter" "plans-essential_redis_url" {
 }
 
 # Heroku add-on redis-plans-prem (heroku-redis:premium-7), owned by plans-premium; attached to plans-premium.
-resource "random_password" "redis-plans-prem" {
-  length  = 32
-  special = false
-}
-
 # redis-plans-prem: heroku-redis:premium-7 on Heroku; 2 x cache.r7g.large, Multi-AZ with automatic failover.
+# No AUTH token: the AWS provider has no write-only auth_token, nor a write-only password for an RBAC user
+# (aws_elasticache_user.passwords), so any token would be stored in the state. The cache takes TLS connections
+# (rediss://) only, and only from the tasks' security group, in private subnets. To require authentication
+# without a secret, switch to IAM authentication: an aws_elasticache_user with authentication_mode { type =
+# "iam" } in a user group, Redis 7 or later, and an app that signs a token as its password
+# (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html). Setting auth_token instead stores the
+# token in the state.
 resource "aws_elasticache_replication_group" "redis-plans-prem" {
   replication_group_id       = "redis-plans-prem"
   description                = "Heroku Redis redis-plans-prem (heroku-redis:premium-7)"
@@ -236,13 +242,12 @@ resource "aws_elasticache_replication_group" "redis-plans-prem" {
 
   transit_encryption_enabled = true
   at_rest_encryption_enabled = true
-  auth_token                 = random_password.redis-plans-prem.result
 
   subnet_group_name  = aws_elasticache_subnet_group.main.name
   security_group_ids = [aws_security_group.databases.id]
 }
 
-# REDIS_URL of plans-premium; the app's task definitions read it as a secret.
+# REDIS_URL of plans-premium, without a password; the app's task definitions read it as a secret.
 resource "aws_ssm_parameter" "plans-premium_redis_url" {
   name  = "/plans-premium/${var.environment}/REDIS_URL"
   type  = "SecureString"
@@ -250,13 +255,15 @@ resource "aws_ssm_parameter" "plans-premium_redis_url" {
 }
 
 # Heroku add-on redis-plans-private (heroku-redis:private-10), owned by plans-shield; attached to plans-shield.
-resource "random_password" "redis-plans-private" {
-  length  = 32
-  special = false
-}
-
 # redis-plans-private: heroku-redis:private-10 on Heroku; 2 x cache.r7g.xlarge, Multi-AZ with automatic
 # failover.
+# No AUTH token: the AWS provider has no write-only auth_token, nor a write-only password for an RBAC user
+# (aws_elasticache_user.passwords), so any token would be stored in the state. The cache takes TLS connections
+# (rediss://) only, and only from the tasks' security group, in private subnets. To require authentication
+# without a secret, switch to IAM authentication: an aws_elasticache_user with authentication_mode { type =
+# "iam" } in a user group, Redis 7 or later, and an app that signs a token as its password
+# (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html). Setting auth_token instead stores the
+# token in the state.
 resource "aws_elasticache_replication_group" "redis-plans-private" {
   replication_group_id       = "redis-plans-private"
   description                = "Heroku Redis redis-plans-private (heroku-redis:private-10)"
@@ -269,13 +276,12 @@ resource "aws_elasticache_replication_group" "redis-plans-private" {
 
   transit_encryption_enabled = true
   at_rest_encryption_enabled = true
-  auth_token                 = random_password.redis-plans-private.result
 
   subnet_group_name  = aws_elasticache_subnet_group.main.name
   security_group_ids = [aws_security_group.databases.id]
 }
 
-# REDIS_URL of plans-shield; the app's task definitions read it as a secret.
+# REDIS_URL of plans-shield, without a password; the app's task definitions read it as a secret.
 resource "aws_ssm_parameter" "plans-shield_redis_url" {
   name  = "/plans-shield/${var.environment}/REDIS_URL"
   type  = "SecureString"

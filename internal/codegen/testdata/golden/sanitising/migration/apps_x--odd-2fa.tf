@@ -14,6 +14,18 @@ module "x--odd-2fa" {
   freeze_drain_wait   = var.freeze_drain_wait
 
   aws_target = lookup(var.aws_targets, "x--odd-2fa", "")
-  aws_weight = var.aws_weight
+  aws_weight = lookup(var.aws_weights, "x--odd-2fa", var.aws_weight)
   dns_zones  = lookup(var.aws_targets, "x--odd-2fa", "") == "" ? {} : { for host in ["*.odd.example.com", "odd.example.com"] : host => var.dns_zone_ids[host] if contains(keys(var.dns_zone_ids), host) }
+
+  dns_gate                  = var.dns_gate
+  health_path               = lookup(var.health_paths, "x--odd-2fa", "/")
+  gate_scheme               = var.gate_scheme
+  gate_requests             = var.gate_requests
+  gate_duration             = var.gate_duration
+  gate_min_success_ratio    = var.gate_min_success_ratio
+  gate_max_p95_latency      = var.gate_max_p95_latency
+  gate_address              = lookup(var.gate_addresses, "x--odd-2fa", null)
+  gate_insecure_skip_verify = var.gate_insecure_skip_verify
+  dns_watch_duration        = var.dns_watch_duration
+  dns_health_checks         = var.dns_health_checks
 }

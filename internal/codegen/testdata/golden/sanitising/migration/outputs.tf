@@ -21,6 +21,13 @@ output "traffic" {
   }
 }
 
+output "dns_gates" {
+  description = "Per app and custom domain, the last health gate that let a shift to AWS through: requests, successes, success ratio, p95 latency (ms) and when it ran."
+  value = {
+    "x--odd-2fa" = module.x--odd-2fa.dns_gate
+  }
+}
+
 output "freeze" {
   description = "The cutover window on Heroku, per app: whether the freeze is on and still in effect, and what it changed (a rollback restores it)."
   value = {
