@@ -50,6 +50,12 @@ func FuzzRedactURL(f *testing.F) {
 		} {
 			in := fmt.Sprintf(form, pw, host, db)
 			out := RedactURL(in)
+			if out == fmt.Sprintf(form, redacted, host, db) {
+				// Exactly the password replaced by the marker: whatever
+				// the password shares with the marker and the "@" after
+				// it ("xxx@" in "xxxxx@") is not a leak.
+				continue
+			}
 			if strings.Contains(out, "user:"+pw+"@") || (strings.Contains(out, pw) && !strings.Contains(strings.Replace(in, pw, "", 1), pw)) {
 				t.Fatalf("RedactURL(%q) = %q keeps the password", in, out)
 			}
