@@ -64,7 +64,11 @@ func fmReadState(t *testing.T, w *cliWorkspace, typ string) map[string]any {
 
 // fmProviderProcs returns the command lines of live processes running the
 // built provider binary.
-func fmProviderProcs(bin string) []string {
+func fmProviderProcs(bin string) []string { return providerProcs(bin, true) }
+
+// providerProcs lists the processes of bin; with all false, only those no
+// running terraform serves (survivors).
+func providerProcs(bin string, all bool) []string {
 	var out []string
 	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 	for _, p := range procs {
@@ -73,11 +77,37 @@ func fmProviderProcs(bin string) []string {
 			continue
 		}
 		argv := strings.Split(strings.TrimRight(string(data), "\x00"), "\x00")
-		if strings.HasPrefix(argv[0], bin) {
+		if strings.HasPrefix(argv[0], bin) && (all || !childOfTerraform(filepath.Dir(p))) {
 			out = append(out, strings.Join(argv, " "))
 		}
 	}
 	return out
+}
+
+// childOfTerraform reports whether the process at procDir (/proc/<pid>)
+// is served by a running terraform: then it belongs to another test that
+// runs the same provider binary in parallel, not to the interrupted run,
+// whose survivors are orphans.
+func childOfTerraform(procDir string) bool {
+	stat, err := os.ReadFile(filepath.Join(procDir, "stat"))
+	if err != nil {
+		return false
+	}
+	// pid (comm) state ppid ...; comm may hold spaces and parentheses.
+	rest := string(stat)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	fields := strings.Fields(rest)
+	if len(fields) < 2 {
+		return false
+	}
+	parent, err := os.ReadFile(filepath.Join("/proc", fields[1], "cmdline"))
+	if err != nil || len(parent) == 0 {
+		return false
+	}
+	argv0, _, _ := strings.Cut(string(parent), "\x00")
+	return filepath.Base(argv0) == "terraform"
 }
 
 // fmInterrupt starts `terraform apply` in w, waits until inProgress says
@@ -139,7 +169,7 @@ func fmNoSurvivors(t *testing.T, bin, tmp string) {
 	// kernel a moment to reap it.
 	var left []string
 	for i := 0; i < 50; i++ {
-		left = append(fmProviderProcs(bin), pgChildren(tmp)...)
+		left = append(providerProcs(bin, false), pgChildren(tmp)...)
 		if len(left) == 0 {
 			return
 		}
